@@ -1,0 +1,150 @@
+"""Carga de datos que funciona con y sin conexión a Internet.
+
+- :func:`load_fashion_mnist` usa ``keras.datasets.fashion_mnist`` tal cual: lee
+  el caché de Keras (``$KERAS_HOME/datasets/fashion-mnist``) y, si falta,
+  lo descarga; sin red falla en segundos con un mensaje en español.
+- :func:`load_mnist` devuelve el MNIST de Keras cuando puede; si no hay red ni
+  caché, usa la partición oficial de prueba de MNIST (10 000 imágenes en formato
+  IDX) de una carpeta local y la divide de forma reproducible en
+  entrenamiento y prueba, avisándolo.
+
+La variable de entorno ``CURSO_SIN_RED=1`` simula la falta de red (útil en pruebas).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import socket
+import struct
+import threading
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FASHION_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+
+
+class DatasetUnavailable(RuntimeError):
+    """No se pudo obtener un conjunto de datos (sin red y sin copia local)."""
+
+
+def keras_cache_dir() -> Path:
+    """Carpeta de datos de Keras: ``$KERAS_HOME/datasets`` o ``~/.keras/datasets``."""
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return Path(home) / "datasets"
+
+
+def network_available(host: str = "storage.googleapis.com", port: int = 443, timeout: float = 3.0) -> bool:
+    """``True`` si se puede abrir una conexión a ``host`` en menos de ``timeout`` segundos.
+
+    La resolución DNS también queda acotada por ``timeout`` (corre en un hilo
+    aparte), así que nunca se cuelga.
+    """
+    if os.environ.get("CURSO_SIN_RED"):
+        return False
+    ok = []
+
+    def probe():
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                ok.append(True)
+        except OSError:
+            pass
+
+    t = threading.Thread(target=probe, daemon=True)
+    t.start()
+    t.join(timeout + 0.5)
+    return bool(ok)
+
+
+def _no_network_message(name: str, where: Path, extra: str = "") -> str:
+    return (f"No se pudo cargar {name}: no hay conexión a Internet y no está en el caché local "
+            f"({where}). Soluciones: ejecuta el cuaderno en Colab o con conexión a Internet (se "
+            f"descarga solo una vez), o copia los archivos del conjunto en esa carpeta.{extra}")
+
+
+def load_fashion_mnist():
+    """Fashion-MNIST de Keras: ``(x_train, y_train), (x_test, y_test)``.
+
+    Formas: ``(60000, 28, 28)`` y ``(10000, 28, 28)`` en ``uint8``; etiquetas 0–9.
+    Sin red y sin caché lanza :class:`DatasetUnavailable` en pocos segundos.
+    """
+    folder = keras_cache_dir() / "fashion-mnist"
+    if not all((folder / f).is_file() for f in FASHION_FILES) and not network_available():
+        raise DatasetUnavailable(_no_network_message("Fashion-MNIST", folder))
+    import keras
+
+    return keras.datasets.fashion_mnist.load_data()
+
+
+def read_idx(path) -> np.ndarray:
+    """Lee un archivo IDX (el formato de MNIST), comprimido con gzip o no.
+
+    >>> read_idx("t10k-labels-idx1-ubyte.gz").shape  # doctest: +SKIP
+    (10000,)
+    """
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as fh:
+            data = fh.read()
+        zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
+        if zero != 0 or dtype_code != 0x08:
+            raise ValueError
+        shape = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+        arr = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
+        return arr.reshape(shape).copy()
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, struct.error, EOFError):
+        raise ValueError(f"{path} no es un archivo IDX válido de MNIST (¿está dañado o incompleto?).") from None
+
+
+def mnist_idx_candidates() -> list[Path]:
+    """Carpetas donde se busca la partición de prueba de MNIST en formato IDX."""
+    out = []
+    if os.environ.get("MNIST_IDX_DIR"):
+        out.append(Path(os.environ["MNIST_IDX_DIR"]))
+    out += [keras_cache_dir() / "mnist-idx", ROOT.parent / "shared" / "datasets" / "mnist-idx"]
+    return out
+
+
+def load_mnist(idx_dir=None, test_fraction: float = 0.2, seed: int = 0, verbose: bool = True):
+    """MNIST como ``(x_train, y_train), (x_test, y_test)`` con imágenes ``uint8`` de 28×28.
+
+    1. Si Keras tiene ``mnist.npz`` en su caché o hay red: ``keras.datasets.mnist``
+       (60 000 + 10 000 imágenes).
+    2. Si no: la partición oficial de prueba (10 000 imágenes) leída de ``idx_dir``
+       (o de ``$MNIST_IDX_DIR``, ``$KERAS_HOME/datasets/mnist-idx`` o
+       ``../shared/datasets/mnist-idx``), dividida con la semilla ``seed`` en
+       entrenamiento y prueba (``test_fraction``). Lo anuncia en español.
+    3. Si tampoco: :class:`DatasetUnavailable` con instrucciones.
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"`test_fraction` debe estar entre 0 y 1; llegó {test_fraction}.")
+    if idx_dir is None and ((keras_cache_dir() / "mnist.npz").is_file() or network_available()):
+        import keras
+
+        return keras.datasets.mnist.load_data()
+    candidates = [Path(idx_dir)] if idx_dir is not None else mnist_idx_candidates()
+    for folder in candidates:
+        images, labels = folder / "t10k-images-idx3-ubyte.gz", folder / "t10k-labels-idx1-ubyte.gz"
+        if images.is_file() and labels.is_file():
+            x, y = read_idx(images), read_idx(labels)
+            if x.shape[0] != y.shape[0] or x.shape[1:] != (28, 28):
+                raise ValueError(f"Los archivos IDX de {folder} no concuerdan: imágenes {x.shape}, etiquetas {y.shape}.")
+            order = np.random.default_rng(seed).permutation(len(y))
+            n_test = int(round(len(y) * test_fraction))
+            tr, te = order[n_test:], order[:n_test]
+            if verbose:
+                print(f"Sin acceso al MNIST completo de Keras: se usa la partición oficial de prueba de MNIST "
+                      f"({len(y)} imágenes, {folder}) dividida con semilla {seed} en {len(tr)} de "
+                      f"entrenamiento y {len(te)} de prueba.")
+            return (x[tr], y[tr]), (x[te], y[te])
+    raise DatasetUnavailable(_no_network_message(
+        "MNIST", keras_cache_dir() / "mnist.npz",
+        " Sin Internet también sirve una carpeta con t10k-images-idx3-ubyte.gz y "
+        "t10k-labels-idx1-ubyte.gz indicada en la variable MNIST_IDX_DIR."))

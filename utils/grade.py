@@ -132,7 +132,7 @@ def check_cell_numbers(nb: dict) -> dict[int, str]:
 
 def _first_line(text: str) -> str:
     """Primera línea útil de un fallo (el mensaje de CheckFailed, si lo hay)."""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", text or "")
+    text = re.sub(r"(\x1b|#x1B)\[[0-9;]*m", "", text or "")
     for pattern in (r"CheckFailed: (.+)", r"(NotImplementedError.*)", r"(Timeout of .+)", r"(\w+Error: .+)"):
         m = re.search(pattern, text)
         if m:

@@ -1,0 +1,86 @@
+"""Convenciones de los cuadernos: sin salidas, GPU en Colab, celda de preparación
+idéntica y versiones del estudiante sincronizadas."""
+
+import json
+
+import pytest
+
+from utils import notebooks
+
+ROOT = notebooks.ROOT
+ALL = sorted(list((ROOT / "chapters").rglob("*.ipynb")) + list((ROOT / "labs").rglob("*.ipynb")))
+LABS = sorted((ROOT / "labs").glob("lab*.ipynb"))
+
+
+def _id(p):
+    return str(p.relative_to(ROOT))
+
+
+def test_there_are_notebooks():
+    assert any(p.parent == ROOT / "chapters" for p in ALL), "no hay capítulos"
+    assert LABS, "no hay laboratorios"
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_notebook_conventions(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code), "tiene salidas guardadas"
+    assert nb["metadata"]["accelerator"] == "GPU"
+    assert nb["metadata"]["colab"]["gpuType"]
+    expected = notebooks.setup_cell_source(notebooks.read_config()["repo_url"])
+    assert notebooks._source(code[0]) == expected, "la primera celda de código no es la celda de preparación común"
+    assert nb["cells"][0]["cell_type"] == "markdown" and nb["cells"][0]["source"].startswith("# ")
+
+
+def test_everything_in_sync():
+    stale = notebooks.sync(check=True)
+    assert not stale, f"ejecuta `python -m utils.notebooks sync`: {[_id(p) for p in stale]}"
+
+
+def test_setup_cell_derives_url_from_config():
+    cfg = notebooks.read_config()
+    assert f'REPO_URL = "{cfg["repo_url"]}"' in notebooks.setup_cell_source(cfg["repo_url"])
+    assert notebooks.colab_link("labs/x.ipynb", cfg) == (
+        f"https://colab.research.google.com/github/{cfg['slug']}/blob/{cfg['branch']}/labs/x.ipynb")
+
+
+@pytest.mark.parametrize("path", LABS, ids=_id)
+def test_lab_structure(path):
+    nb = notebooks.load(path)
+    assert nb["metadata"]["curso"]["lab"] == path.stem
+    solutions = [c for c in nb["cells"] if notebooks.is_solution_cell(c)]
+    checks = notebooks.exercise_cells(nb)
+    assert solutions and checks
+    names = [c["metadata"]["curso"]["ejercicio"] for c in solutions]
+    assert set(names) == set(checks), "cada ejercicio necesita su celda de comprobación y viceversa"
+    for cell in solutions:
+        assert cell["metadata"]["curso"].get("incorrecta"), "falta la respuesta incorrecta de prueba"
+        assert "hide-input" in cell["metadata"]["tags"], "las soluciones deben verse plegadas en el libro"
+    assert all(info["puntos"] > 0 for info in checks.values())
+    student = notebooks.load(path.parent / notebooks.STUDENT_DIR / path.name)
+    text = json.dumps(student, ensure_ascii=False)
+    assert notebooks.BEGIN not in text and "incorrecta" not in text
+    code = "".join(notebooks._source(c) for c in student["cells"] if c["cell_type"] == "code")
+    assert code.count(notebooks.PLACEHOLDER) == sum(notebooks._source(c).count(notebooks.BEGIN) for c in solutions)
+
+
+def test_replace_solutions_keeps_indentation_and_rejects_unbalanced():
+    src = "def f(x):\n    \"\"\"Doc.\"\"\"\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
+    out = notebooks.replace_solutions(src)
+    assert "    # TU CÓDIGO AQUÍ\n    raise NotImplementedError" in out and "return x" not in out
+    assert "return 0" in notebooks.replace_solutions(src, "return 0")
+    with pytest.raises(ValueError, match="sin su"):
+        notebooks.replace_solutions("### BEGIN SOLUTION\nx = 1\n")
+    with pytest.raises(ValueError, match="sin su"):
+        notebooks.replace_solutions("x = 1\n### END SOLUTION\n")
+
+
+def test_load_rejects_non_notebooks(tmp_path):
+    bad = tmp_path / "x.ipynb"
+    bad.write_text("{roto")
+    with pytest.raises(ValueError, match="no es un cuaderno"):
+        notebooks.load(bad)
+    bad.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="no es un cuaderno"):
+        notebooks.load(bad)

@@ -1,0 +1,51 @@
+"""Una sola fuente de verdad para las versiones: requirements.txt."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def requirement_lines(text: str) -> list[str]:
+    return [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
+
+
+def test_requirements_are_pinned():
+    reqs = requirement_lines((ROOT / "requirements.txt").read_text())
+    assert reqs, "requirements.txt está vacío"
+    for line in reqs:
+        assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.]+", line), f"versión sin fijar: {line}"
+
+
+def test_environment_yml_matches_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    assert sorted(pip) == sorted(requirement_lines((ROOT / "requirements.txt").read_text())), (
+        "environment.yml y requirements.txt se desviaron: copia las versiones de requirements.txt")
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_pyproject_reads_requirements():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "dependencies" in meta["project"]["dynamic"]
+    assert meta["tool"]["setuptools"]["dynamic"]["dependencies"]["file"] == ["requirements.txt"]
+    assert meta["tool"]["setuptools"]["packages"] == ["utils"]
+
+
+def test_known_good_set():
+    reqs = dict(l.split("==") for l in requirement_lines((ROOT / "requirements.txt").read_text()))
+    assert reqs["jupyter-book"].startswith("1.")
+    assert reqs["keras"].startswith("3.")
+    assert reqs["numpy"].startswith("2.")
+    for name in ("tensorflow-cpu", "matplotlib", "nbval", "ipywidgets", "scikit-learn", "nbconvert"):
+        assert name in reqs
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make book" in readme
+    assert re.search(r"^make test$", ci, re.M), ".ci/run debe llamar exactamente a `make test`"

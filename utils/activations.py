@@ -1,0 +1,163 @@
+"""Funciones de activación y sus derivadas, en NumPy.
+
+Todas actúan elemento a elemento (salvo ``softmax``, que normaliza a lo largo
+de un eje) y devuelven un arreglo ``float64`` con la misma forma que la
+entrada. Las derivadas ``*_grad`` se calculan respecto de la ENTRADA ``z``
+(no respecto de la salida), igual que hace ``tf.GradientTape``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .validation import as_array
+
+__all__ = [
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "softmax",
+    "sigmoid_grad",
+    "tanh_grad",
+    "relu_grad",
+    "leaky_relu_grad",
+]
+
+
+def _check_alpha(alpha) -> float:
+    """Comprueba que la pendiente negativa ``alpha`` sea un número real no negativo."""
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"`alpha` debe ser un número real; llegó {alpha!r} ({type(alpha).__name__}).")
+    if not np.isfinite(alpha) or alpha < 0:
+        raise ValueError(f"`alpha` debe ser un número finito mayor o igual que cero; llegó {alpha}.")
+    return float(alpha)
+
+
+def sigmoid(z):
+    """Sigmoide ``1 / (1 + exp(-z))``, estable para ``|z|`` grande.
+
+    Usa ``exp(-|z|)``, que nunca desborda: para ``z >= 0`` calcula
+    ``1 / (1 + e)`` y para ``z < 0`` calcula ``e / (1 + e)``.
+
+    Entrada: arreglo de cualquier forma. Salida: misma forma, valores en [0, 1].
+
+    >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
+    array([0.5, 1. , 0. ])
+    """
+    z = as_array(z, "z")
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def tanh(z):
+    """Tangente hiperbólica, elemento a elemento.
+
+    Entrada: arreglo de cualquier forma. Salida: misma forma, valores en [-1, 1].
+
+    >>> tanh(np.array([0.0]))
+    array([0.])
+    """
+    z = as_array(z, "z")
+    return np.tanh(z)
+
+
+def relu(z):
+    """ReLU: ``max(z, 0)``, elemento a elemento.
+
+    Entrada: arreglo de cualquier forma. Salida: misma forma.
+
+    >>> relu(np.array([-2.0, 0.0, 3.0]))
+    array([0., 0., 3.])
+    """
+    z = as_array(z, "z")
+    return np.maximum(z, 0.0)
+
+
+def leaky_relu(z, alpha=0.01):
+    """Leaky ReLU: ``z`` si ``z > 0`` y ``alpha * z`` si no.
+
+    Entrada: arreglo de cualquier forma; ``alpha`` >= 0 es la pendiente para
+    valores negativos. Salida: misma forma.
+
+    >>> leaky_relu(np.array([-2.0, 3.0]), alpha=0.1)
+    array([-0.2,  3. ])
+    """
+    z = as_array(z, "z")
+    alpha = _check_alpha(alpha)
+    return np.where(z > 0, z, alpha * z)
+
+
+def softmax(z, axis=-1):
+    """Softmax a lo largo de ``axis``: ``exp(z) / suma(exp(z))``.
+
+    Resta el máximo antes de exponenciar (no cambia el resultado y evita el
+    desbordamiento con logits del orden de miles).
+
+    Entrada: arreglo de al menos 1 eje, p. ej. ``(m, k)`` con una fila por
+    muestra. Salida: misma forma; cada fila (a lo largo de ``axis``) suma 1.
+
+    >>> softmax(np.array([3.0, 0.0])).round(3)
+    array([0.953, 0.047])
+    """
+    z = as_array(z, "z")
+    if z.ndim == 0:
+        raise ValueError("`z` debe tener al menos 1 eje para aplicar softmax; llegó un escalar.")
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -z.ndim <= axis < z.ndim:
+        raise ValueError(f"`axis` debe ser un entero entre {-z.ndim} y {z.ndim - 1}; llegó {axis!r}.")
+    shifted = z - np.max(z, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def sigmoid_grad(z):
+    """Derivada de la sigmoide respecto de ``z``: ``s * (1 - s)`` con ``s = sigmoid(z)``.
+
+    Entrada y salida: misma forma.
+
+    >>> sigmoid_grad(np.array([0.0]))
+    array([0.25])
+    """
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh_grad(z):
+    """Derivada de ``tanh`` respecto de ``z``: ``1 - tanh(z)**2``.
+
+    Entrada y salida: misma forma.
+
+    >>> tanh_grad(np.array([0.0]))
+    array([1.])
+    """
+    t = tanh(z)
+    return 1.0 - t**2
+
+
+def relu_grad(z):
+    """Derivada de ReLU respecto de ``z``: 1 si ``z > 0`` y 0 si no.
+
+    En ``z = 0`` la derivada no existe; tomamos 0, como TensorFlow/Keras.
+    Entrada y salida: misma forma.
+
+    >>> relu_grad(np.array([-1.0, 0.0, 2.0]))
+    array([0., 0., 1.])
+    """
+    z = as_array(z, "z")
+    return (z > 0).astype(np.float64)
+
+
+def leaky_relu_grad(z, alpha=0.01):
+    """Derivada de Leaky ReLU respecto de ``z``: 1 si ``z > 0`` y ``alpha`` si no.
+
+    En ``z = 0`` tomamos ``alpha``, como TensorFlow/Keras.
+    Entrada y salida: misma forma.
+
+    >>> leaky_relu_grad(np.array([-1.0, 2.0]), alpha=0.1)
+    array([0.1, 1. ])
+    """
+    z = as_array(z, "z")
+    alpha = _check_alpha(alpha)
+    return np.where(z > 0, 1.0, alpha)

@@ -1,0 +1,232 @@
+"""Pruebas de ``utils.rnn``: comparación con las capas de Keras y errores en español."""
+
+import itertools
+
+import keras
+import numpy as np
+import pytest
+
+from utils.rnn import (
+    gradient_factor,
+    gru_cell_forward,
+    gru_forward,
+    lstm_cell_forward,
+    lstm_forward,
+    rnn_cell_forward,
+    rnn_forward,
+)
+
+RNG = np.random.default_rng(7)
+ATOL = 1e-5
+
+LAYERS = {
+    "rnn": (keras.layers.SimpleRNN, rnn_forward),
+    "lstm": (keras.layers.LSTM, lstm_forward),
+    "gru": (keras.layers.GRU, gru_forward),
+}
+
+
+def _keras_layer(kind, units, features, **kwargs):
+    """Crea la capa de Keras con pesos aleatorios grandes (para salir de la zona lineal)."""
+    layer_cls, _ = LAYERS[kind]
+    layer = layer_cls(units, return_sequences=True, **kwargs)
+    layer.build((None, None, features))
+    weights = [RNG.normal(scale=0.8, size=w.shape).astype(np.float32) for w in layer.get_weights()]
+    layer.set_weights(weights)
+    return layer, weights
+
+
+def _random_x(batch, time, features):
+    return RNG.normal(scale=1.5, size=(batch, time, features)).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------
+# Secuencias completas contra Keras
+# ---------------------------------------------------------------------------
+
+CASES = list(itertools.product(["rnn", "lstm", "gru"], [1, 5], [1, 3], [1, 4], [1, 7]))
+
+
+@pytest.mark.parametrize("kind, units, features, batch, time", CASES)
+def test_forward_matches_keras(kind, units, features, batch, time):
+    layer, (kernel, recurrent_kernel, bias) = _keras_layer(kind, units, features)
+    x = _random_x(batch, time, features)
+    expected = np.asarray(layer(x))
+    out = LAYERS[kind][1](x, kernel, recurrent_kernel, bias)
+    hs = out[0] if kind == "lstm" else out
+    assert hs.shape == (batch, time, units)
+    np.testing.assert_allclose(hs, expected, atol=ATOL, rtol=ATOL)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_forward_with_initial_state_matches_keras(kind):
+    units, features, batch, time = 4, 3, 2, 6
+    layer, weights = _keras_layer(kind, units, features)
+    x = _random_x(batch, time, features)
+    h0 = RNG.normal(size=(batch, units)).astype(np.float32)
+    if kind == "lstm":
+        c0 = RNG.normal(size=(batch, units)).astype(np.float32)
+        expected = np.asarray(layer(x, initial_state=[h0, c0]))
+        hs, _ = lstm_forward(x, *weights, h0=h0, c0=c0)
+    else:
+        expected = np.asarray(layer(x, initial_state=[h0]))
+        hs = LAYERS[kind][1](x, *weights, h0=h0)
+    np.testing.assert_allclose(hs, expected, atol=ATOL, rtol=ATOL)
+
+
+def test_lstm_last_cell_state_matches_keras():
+    units, features = 6, 4
+    layer = keras.layers.LSTM(units, return_sequences=True, return_state=True)
+    layer.build((None, None, features))
+    weights = [RNG.normal(scale=0.8, size=w.shape).astype(np.float32) for w in layer.get_weights()]
+    layer.set_weights(weights)
+    x = _random_x(3, 9, features)
+    seq, h_last, c_last = (np.asarray(t) for t in layer(x))
+    hs, c = lstm_forward(x, *weights)
+    np.testing.assert_allclose(hs, seq, atol=ATOL, rtol=ATOL)
+    np.testing.assert_allclose(hs[:, -1], h_last, atol=ATOL, rtol=ATOL)
+    np.testing.assert_allclose(c, c_last, atol=ATOL, rtol=ATOL)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_forward_without_bias_matches_keras(kind):
+    layer, weights = _keras_layer(kind, 3, 2, use_bias=False)
+    assert len(weights) == 2
+    x = _random_x(2, 5, 2)
+    out = LAYERS[kind][1](x, weights[0], weights[1], None)
+    hs = out[0] if kind == "lstm" else out
+    np.testing.assert_allclose(hs, np.asarray(layer(x)), atol=ATOL, rtol=ATOL)
+
+
+def test_forward_returns_float64_and_accepts_lists():
+    layer, (k, rk, b) = _keras_layer("rnn", 2, 2)
+    x = _random_x(1, 3, 2)
+    hs = rnn_forward(x.tolist(), k.tolist(), rk.tolist(), b.tolist())
+    assert hs.dtype == np.float64
+    np.testing.assert_allclose(hs, np.asarray(layer(x)), atol=ATOL)
+
+
+# ---------------------------------------------------------------------------
+# Celdas: un paso
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("units, features, batch", [(1, 1, 1), (4, 3, 2), (7, 5, 3)])
+def test_cells_match_keras_cells(units, features, batch):
+    x = RNG.normal(size=(batch, features)).astype(np.float32)
+    h = RNG.normal(size=(batch, units)).astype(np.float32)
+    c = RNG.normal(size=(batch, units)).astype(np.float32)
+
+    cell = keras.layers.SimpleRNNCell(units)
+    cell.build((None, features))
+    weights = [RNG.normal(size=w.shape).astype(np.float32) for w in cell.get_weights()]
+    cell.set_weights(weights)
+    expected, _ = cell(x, [h])
+    np.testing.assert_allclose(rnn_cell_forward(x, h, *weights), np.asarray(expected), atol=ATOL, rtol=ATOL)
+
+    cell = keras.layers.LSTMCell(units)
+    cell.build((None, features))
+    weights = [RNG.normal(size=w.shape).astype(np.float32) for w in cell.get_weights()]
+    cell.set_weights(weights)
+    expected_h, (_, expected_c) = cell(x, [h, c])
+    new_h, new_c = lstm_cell_forward(x, h, c, *weights)
+    np.testing.assert_allclose(new_h, np.asarray(expected_h), atol=ATOL, rtol=ATOL)
+    np.testing.assert_allclose(new_c, np.asarray(expected_c), atol=ATOL, rtol=ATOL)
+
+    cell = keras.layers.GRUCell(units)
+    cell.build((None, features))
+    weights = [RNG.normal(size=w.shape).astype(np.float32) for w in cell.get_weights()]
+    cell.set_weights(weights)
+    expected, _ = cell(x, h)
+    np.testing.assert_allclose(gru_cell_forward(x, h, *weights), np.asarray(expected), atol=ATOL, rtol=ATOL)
+
+
+def test_cells_agree_with_first_step_of_sequences():
+    x = RNG.normal(size=(2, 4, 3))
+    units = 5
+    k1, r1, b1 = RNG.normal(size=(3, units)), RNG.normal(size=(units, units)), RNG.normal(size=units)
+    h = np.zeros((2, units))
+    np.testing.assert_allclose(rnn_cell_forward(x[:, 0], h, k1, r1, b1), rnn_forward(x, k1, r1, b1)[:, 0])
+
+    k4, r4, b4 = RNG.normal(size=(3, 4 * units)), RNG.normal(size=(units, 4 * units)), RNG.normal(size=4 * units)
+    hs, _ = lstm_forward(x[:, :1], k4, r4, b4)
+    h1, _ = lstm_cell_forward(x[:, 0], h, h, k4, r4, b4)
+    np.testing.assert_allclose(h1, hs[:, 0])
+
+    k3, r3, b3 = RNG.normal(size=(3, 3 * units)), RNG.normal(size=(units, 3 * units)), RNG.normal(size=(2, 3 * units))
+    np.testing.assert_allclose(gru_cell_forward(x[:, 0], h, k3, r3, b3), gru_forward(x, k3, r3, b3)[:, 0])
+
+
+def test_lstm_hand_computed_step():
+    # Con todo el peso en 1 y sesgo 0: i = f = o = σ(1), c = σ(1)·tanh(1), h = σ(1)·tanh(c).
+    h, c = lstm_cell_forward([[1.0]], [[0.0]], [[0.0]], [[1.0] * 4], [[0.0] * 4], [0.0] * 4)
+    s = 1 / (1 + np.exp(-1.0))
+    np.testing.assert_allclose(c, [[s * np.tanh(1.0)]])
+    np.testing.assert_allclose(h, [[s * np.tanh(s * np.tanh(1.0))]])
+
+
+def test_gru_update_gate_mixes_previous_state():
+    # z = σ(10) ≈ 1: el estado casi no cambia.
+    h_prev = np.array([[0.3]])
+    kernel = np.array([[10.0, 0.0, 5.0]])
+    h = gru_cell_forward([[1.0]], h_prev, kernel, np.zeros((1, 3)), np.zeros((2, 3)))
+    z = 1 / (1 + np.exp(-10.0))
+    np.testing.assert_allclose(h, z * 0.3 + (1 - z) * np.tanh(5.0))
+
+
+# ---------------------------------------------------------------------------
+# Gradientes que explotan o se desvanecen
+# ---------------------------------------------------------------------------
+
+def test_gradient_factor_examples():
+    assert gradient_factor(2, 50) == pytest.approx(1.1258999e15, rel=1e-6)
+    assert gradient_factor(0.5, 50) == pytest.approx(8.8817842e-16, rel=1e-6)
+    assert gradient_factor(1.0, 1000) == 1.0
+    assert gradient_factor(3, 0) == 1.0
+    np.testing.assert_allclose(gradient_factor([0.9, 1.1], 10), [0.9 ** 10, 1.1 ** 10])
+
+
+# ---------------------------------------------------------------------------
+# Entradas incorrectas: errores claros en español
+# ---------------------------------------------------------------------------
+
+X3 = np.ones((2, 4, 3))
+XS = np.ones((2, 3))
+H = np.zeros((2, 5))
+K1, R1, B1 = np.ones((3, 5)), np.ones((5, 5)), np.ones(5)
+K4, R4, B4 = np.ones((3, 20)), np.ones((5, 20)), np.ones(20)
+K3, R3, B3 = np.ones((3, 15)), np.ones((5, 15)), np.ones((2, 15))
+
+BAD_CALLS = [
+    ("x de rnn en 2-D", lambda: rnn_forward(XS, K1, R1, B1), ValueError, "ejes"),
+    ("x de lstm en 4-D", lambda: lstm_forward(X3[None], K4, R4, B4), ValueError, "ejes"),
+    ("x de gru en 2-D", lambda: gru_forward(XS, K3, R3, B3), ValueError, "ejes"),
+    ("filas del kernel ≠ características", lambda: rnn_forward(X3, np.ones((4, 5)), R1, B1), ValueError, "fila"),
+    ("filas del kernel lstm", lambda: lstm_forward(X3, np.ones((2, 20)), R4, B4), ValueError, "fila"),
+    ("columnas no múltiplo de 4", lambda: lstm_forward(X3, np.ones((3, 18)), R4, B4), ValueError, "compuerta"),
+    ("columnas no múltiplo de 3", lambda: gru_forward(X3, np.ones((3, 16)), R3, B3), ValueError, "compuerta"),
+    ("recurrente mal formado", lambda: rnn_forward(X3, K1, np.ones((5, 4)), B1), ValueError, "forma"),
+    ("recurrente lstm mal formado", lambda: lstm_forward(X3, K4, np.ones((5, 5)), B4), ValueError, "forma"),
+    ("sesgo de largo incorrecto", lambda: rnn_forward(X3, K1, R1, np.ones(4)), ValueError, "forma"),
+    ("sesgo lstm de largo incorrecto", lambda: lstm_forward(X3, K4, R4, np.ones(5)), ValueError, "forma"),
+    ("sesgo gru de una fila", lambda: gru_forward(X3, K3, R3, np.ones(15)), ValueError, "reset_after"),
+    ("h0 mal formado", lambda: rnn_forward(X3, K1, R1, B1, h0=np.zeros((3, 5))), ValueError, "forma"),
+    ("c0 mal formado", lambda: lstm_forward(X3, K4, R4, B4, c0=np.zeros((2, 4))), ValueError, "forma"),
+    ("h0 gru en 1-D", lambda: gru_forward(X3, K3, R3, B3, h0=np.zeros(5)), ValueError, "ejes"),
+    ("NaN en x", lambda: lstm_forward(X3 * np.nan, K4, R4, B4), ValueError, "NaN"),
+    ("NaN en kernel", lambda: rnn_forward(X3, K1 * np.nan, R1, B1), ValueError, "NaN"),
+    ("texto como x", lambda: gru_forward("hola", K3, R3, B3), TypeError, "numérico"),
+    ("celda: x en 3-D", lambda: rnn_cell_forward(X3, H, K1, R1, B1), ValueError, "ejes"),
+    ("celda: batch distinto", lambda: rnn_cell_forward(XS, np.zeros((3, 5)), K1, R1, B1), ValueError, "batch"),
+    ("celda: h con otras unidades", lambda: gru_cell_forward(XS, np.zeros((2, 4)), K3, R3, B3), ValueError, "forma"),
+    ("celda lstm: c mal formado", lambda: lstm_cell_forward(XS, H, np.zeros((2, 6)), K4, R4, B4), ValueError, "forma"),
+    ("celda lstm: kernel de gru", lambda: lstm_cell_forward(XS, H, H, K3, R3, B3), ValueError, "compuerta"),
+    ("gradient_factor: n negativo", lambda: gradient_factor(2, -1), ValueError, "negativo"),
+    ("gradient_factor: n real", lambda: gradient_factor(2, 1.5), TypeError, "entero"),
+    ("gradient_factor: w texto", lambda: gradient_factor("2", 3), TypeError, "numérico"),
+]
+
+
+@pytest.mark.parametrize("description, call, exc, match", BAD_CALLS, ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_raises_spanish_error(description, call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

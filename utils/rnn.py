@@ -1,0 +1,276 @@
+"""Redes recurrentes (RNN simple, LSTM y GRU) hacia adelante, con NumPy puro.
+
+Los pesos usan la misma disposición que Keras, de modo que
+``kernel, recurrent_kernel, bias = capa.get_weights()`` se puede pasar tal cual:
+
+* ``kernel``: (features, g·units), multiplica a la entrada ``x_t``.
+* ``recurrent_kernel``: (units, g·units), multiplica al estado anterior ``h_{t-1}``.
+* ``bias``: (g·units,) en RNN y LSTM; (2, 3·units) en GRU (una fila para la
+  entrada y otra para el estado, porque Keras usa ``reset_after=True``).
+
+``g`` es el número de bloques: 1 en la RNN simple, 4 en la LSTM (orden
+i, f, c, o) y 3 en la GRU (orden z, r, h). Las activaciones son las de Keras
+por omisión: ``tanh`` y la sigmoide.
+
+Formas: ``x`` de un paso es (batch, features); una secuencia es
+(batch, time, features); los estados ``h`` y ``c`` son (batch, units).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import sigmoid, tanh
+from .validation import as_array, check_nonnegative_int
+
+__all__ = [
+    "rnn_cell_forward",
+    "lstm_cell_forward",
+    "gru_cell_forward",
+    "rnn_forward",
+    "lstm_forward",
+    "gru_forward",
+    "gradient_factor",
+]
+
+
+# ---------------------------------------------------------------------------
+# Validación interna
+# ---------------------------------------------------------------------------
+
+def _check_weights(kernel, recurrent_kernel, bias, n_features, gates, gru=False):
+    """Valida los pesos con la disposición de Keras y devuelve ``(kernel, recurrent, bias, units)``.
+
+    En la GRU ``bias`` se devuelve con forma (2, 3·units); en las demás, (g·units,).
+    ``bias=None`` equivale a una capa sin sesgo (``use_bias=False``).
+    """
+    kernel = as_array(kernel, "kernel", ndim=2)
+    recurrent_kernel = as_array(recurrent_kernel, "recurrent_kernel", ndim=2)
+    if kernel.shape[0] != n_features:
+        raise ValueError(
+            f"`kernel` debe tener una fila por cada característica de `x` ({n_features}); "
+            f"tiene {kernel.shape[0]} filas."
+        )
+    if kernel.shape[1] == 0 or kernel.shape[1] % gates != 0:
+        raise ValueError(
+            f"Las columnas de `kernel` ({kernel.shape[1]}) deben ser {gates}·units "
+            f"(un bloque por compuerta); revisa que los pesos sean de la capa correcta."
+        )
+    units = kernel.shape[1] // gates
+    if recurrent_kernel.shape != (units, gates * units):
+        raise ValueError(
+            f"`recurrent_kernel` debe tener forma (units, {gates}·units) = {(units, gates * units)}; "
+            f"tiene {recurrent_kernel.shape}."
+        )
+    expected = (2, gates * units) if gru else (gates * units,)
+    if bias is None:
+        return kernel, recurrent_kernel, np.zeros(expected), units
+    bias = as_array(bias, "bias")
+    if bias.shape != expected:
+        extra = " (la GRU de Keras con reset_after=True guarda dos filas de sesgo)" if gru else ""
+        raise ValueError(f"`bias` debe tener forma {expected}{extra}; tiene {bias.shape}.")
+    return kernel, recurrent_kernel, bias, units
+
+
+def _check_state(state, name: str, batch: int, units: int) -> np.ndarray:
+    """Valida un estado (batch, units); ``None`` significa ceros."""
+    if state is None:
+        return np.zeros((batch, units))
+    state = as_array(state, name, ndim=2)
+    if state.shape != (batch, units):
+        raise ValueError(f"`{name}` debe tener forma (batch, units) = {(batch, units)}; tiene {state.shape}.")
+    return state
+
+
+# ---------------------------------------------------------------------------
+# Un paso de cada celda (sin validar; ``xk`` ya incluye x @ kernel + sesgo)
+# ---------------------------------------------------------------------------
+
+def _rnn_step(xk, h, recurrent_kernel):
+    """h_t = tanh(x_t·W_x + h_{t-1}·W_h + b)."""
+    return tanh(xk + h @ recurrent_kernel)
+
+
+def _lstm_step(xk, h, c, recurrent_kernel):
+    """Un paso de la LSTM con compuertas en el orden de Keras (i, f, c, o)."""
+    z = xk + h @ recurrent_kernel
+    z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)
+    i = sigmoid(z_i)                 # compuerta de entrada
+    f = sigmoid(z_f)                 # compuerta de olvido
+    c = f * c + i * tanh(z_c)        # nueva memoria
+    o = sigmoid(z_o)                 # compuerta de salida
+    h = o * tanh(c)
+    return h, c
+
+
+def _gru_step(xk, h, recurrent_kernel, recurrent_bias):
+    """Un paso de la GRU de Keras (orden z, r, h; ``reset_after=True``)."""
+    x_z, x_r, x_h = np.split(xk, 3, axis=-1)
+    inner = h @ recurrent_kernel + recurrent_bias
+    h_z, h_r, h_h = np.split(inner, 3, axis=-1)
+    z = sigmoid(x_z + h_z)           # compuerta de actualización
+    r = sigmoid(x_r + h_r)           # compuerta de reinicio
+    hh = tanh(x_h + r * h_h)         # candidato
+    return z * h + (1.0 - z) * hh
+
+
+# ---------------------------------------------------------------------------
+# Celdas públicas: un paso de tiempo
+# ---------------------------------------------------------------------------
+
+def _check_step_inputs(x, h):
+    """Valida ``x`` (batch, features) y ``h`` (batch, ...) de un solo paso."""
+    x = as_array(x, "x", ndim=2)
+    h = as_array(h, "h", ndim=2)
+    if h.shape[0] != x.shape[0]:
+        raise ValueError(f"`x` y `h` deben tener el mismo batch (primer eje); tienen {x.shape[0]} y {h.shape[0]}.")
+    return x, h
+
+
+def rnn_cell_forward(x, h, kernel, recurrent_kernel, bias):
+    """Un paso de la RNN simple: ``h_nuevo = tanh(x·kernel + h·recurrent_kernel + bias)``.
+
+    Formas: ``x`` (batch, features), ``h`` (batch, units), ``kernel``
+    (features, units), ``recurrent_kernel`` (units, units), ``bias`` (units,).
+    Devuelve el nuevo ``h`` (batch, units).
+
+    >>> rnn_cell_forward([[1.0]], [[0.0]], [[0.5]], [[1.0]], [0.0]).round(4)
+    array([[0.4621]])
+    """
+    x, h = _check_step_inputs(x, h)
+    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias, x.shape[1], 1)
+    h = _check_state(h, "h", x.shape[0], units)
+    return _rnn_step(x @ kernel + bias, h, recurrent_kernel)
+
+
+def lstm_cell_forward(x, h, c, kernel, recurrent_kernel, bias):
+    """Un paso de la LSTM de Keras; devuelve ``(h, c)``.
+
+    ``z = x·kernel + h·recurrent_kernel + bias`` se parte en cuatro bloques
+    (i, f, c̃, o): ``c = σ(f)·c + σ(i)·tanh(c̃)`` y ``h = σ(o)·tanh(c)``.
+    Formas: ``x`` (batch, features), ``h`` y ``c`` (batch, units), ``kernel``
+    (features, 4·units), ``recurrent_kernel`` (units, 4·units), ``bias`` (4·units,).
+
+    >>> h, c = lstm_cell_forward([[1.0]], [[0.0]], [[0.0]], [[1.0, 1.0, 1.0, 1.0]], [[0.0] * 4], [0.0] * 4)
+    >>> c.round(4), h.round(4)
+    (array([[0.5568]]), array([[0.3696]]))
+    """
+    x, h = _check_step_inputs(x, h)
+    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias, x.shape[1], 4)
+    h = _check_state(h, "h", x.shape[0], units)
+    c = _check_state(c, "c", x.shape[0], units)
+    return _lstm_step(x @ kernel + bias, h, c, recurrent_kernel)
+
+
+def gru_cell_forward(x, h, kernel, recurrent_kernel, bias):
+    """Un paso de la GRU de Keras (``reset_after=True``); devuelve el nuevo ``h``.
+
+    Con ``bias = [b_entrada, b_estado]`` y bloques en el orden (z, r, h):
+    ``z = σ(x·Wz + bz + h·Uz + b'z)``, ``r = σ(x·Wr + br + h·Ur + b'r)``,
+    ``h̃ = tanh(x·Wh + bh + r ⊙ (h·Uh + b'h))`` y ``h_nuevo = z ⊙ h + (1 − z) ⊙ h̃``.
+    Formas: ``x`` (batch, features), ``h`` (batch, units), ``kernel``
+    (features, 3·units), ``recurrent_kernel`` (units, 3·units), ``bias`` (2, 3·units).
+
+    >>> gru_cell_forward([[1.0]], [[0.0]], [[0.0, 0.0, 1.0]], [[0.0] * 3], [[0.0] * 3] * 2).round(4)
+    array([[0.3808]])
+    """
+    x, h = _check_step_inputs(x, h)
+    kernel, recurrent_kernel, bias, units = _check_weights(
+        kernel, recurrent_kernel, bias, x.shape[1], 3, gru=True)
+    h = _check_state(h, "h", x.shape[0], units)
+    return _gru_step(x @ kernel + bias[0], h, recurrent_kernel, bias[1])
+
+
+# ---------------------------------------------------------------------------
+# Secuencias completas
+# ---------------------------------------------------------------------------
+
+def rnn_forward(x, kernel, recurrent_kernel, bias, h0=None):
+    """Recorre una secuencia con la RNN simple y devuelve todos los estados ocultos.
+
+    Igual que ``keras.layers.SimpleRNN(units, return_sequences=True)`` con los
+    pesos de ``get_weights()``. Formas: ``x`` (batch, time, features), ``h0``
+    (batch, units) o ``None`` (ceros) → salida (batch, time, units).
+
+    >>> rnn_forward(np.ones((1, 3, 1)), [[0.5]], [[1.0]], [0.0]).shape
+    (1, 3, 1)
+    """
+    x = as_array(x, "x", ndim=3)
+    batch, time, features = x.shape
+    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias, features, 1)
+    h = _check_state(h0, "h0", batch, units)
+    xk = x @ kernel + bias           # la parte de la entrada, para todos los pasos a la vez
+    hs = np.zeros((batch, time, units))
+    for t in range(time):
+        h = _rnn_step(xk[:, t], h, recurrent_kernel)
+        hs[:, t] = h
+    return hs
+
+
+def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None):
+    """Recorre una secuencia con la LSTM; devuelve ``(hs, c_final)``.
+
+    ``hs`` (batch, time, units) son todos los estados ocultos, igual que
+    ``keras.layers.LSTM(units, return_sequences=True)``; ``c_final`` (batch,
+    units) es la memoria tras el último paso. ``h0`` y ``c0`` valen ceros por
+    omisión. ``x`` tiene forma (batch, time, features).
+
+    >>> hs, c = lstm_forward(np.ones((2, 5, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8))
+    >>> hs.shape, c.shape
+    ((2, 5, 2), (2, 2))
+    """
+    x = as_array(x, "x", ndim=3)
+    batch, time, features = x.shape
+    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias, features, 4)
+    h = _check_state(h0, "h0", batch, units)
+    c = _check_state(c0, "c0", batch, units)
+    xk = x @ kernel + bias
+    hs = np.zeros((batch, time, units))
+    for t in range(time):
+        h, c = _lstm_step(xk[:, t], h, c, recurrent_kernel)
+        hs[:, t] = h
+    return hs, c
+
+
+def gru_forward(x, kernel, recurrent_kernel, bias, h0=None):
+    """Recorre una secuencia con la GRU y devuelve todos los estados ocultos.
+
+    Igual que ``keras.layers.GRU(units, return_sequences=True)`` (con
+    ``reset_after=True``, el valor por omisión). Formas: ``x`` (batch, time,
+    features), ``bias`` (2, 3·units), ``h0`` (batch, units) o ``None`` →
+    salida (batch, time, units).
+
+    >>> gru_forward(np.ones((1, 4, 2)), np.zeros((2, 9)), np.zeros((3, 9)), np.zeros((2, 9))).shape
+    (1, 4, 3)
+    """
+    x = as_array(x, "x", ndim=3)
+    batch, time, features = x.shape
+    kernel, recurrent_kernel, bias, units = _check_weights(
+        kernel, recurrent_kernel, bias, features, 3, gru=True)
+    h = _check_state(h0, "h0", batch, units)
+    xk = x @ kernel + bias[0]
+    hs = np.zeros((batch, time, units))
+    for t in range(time):
+        h = _gru_step(xk[:, t], h, recurrent_kernel, bias[1])
+        hs[:, t] = h
+    return hs
+
+
+# ---------------------------------------------------------------------------
+# Gradientes que explotan o se desvanecen
+# ---------------------------------------------------------------------------
+
+def gradient_factor(w, n):
+    """Factor ``w**n`` que multiplica al gradiente tras ``n`` pasos con peso ``w``.
+
+    Con ``|w| > 1`` crece sin control (explota); con ``|w| < 1`` se apaga
+    (se desvanece). Acepta un número o un arreglo de pesos.
+
+    >>> f"{gradient_factor(2, 50):.3g}", f"{gradient_factor(0.5, 50):.3g}"
+    ('1.13e+15', '8.88e-16')
+    """
+    w = as_array(w, "w")
+    n = check_nonnegative_int(n, "n")
+    with np.errstate(over="ignore", under="ignore"):
+        result = w ** n
+    return float(result) if result.ndim == 0 else result

@@ -61,7 +61,9 @@ def pick_scale(cpu: dict, gpu: dict) -> dict:
 
     Devuelve el diccionario elegido con la clave ``"scale"`` (``"CPU"`` o ``"GPU"``).
 
-    >>> pick_scale({"epochs": 2}, {"epochs": 20})["scale"] in ("CPU", "GPU")
+    >>> cfg = pick_scale({"epochs": 2}, {"epochs": 20})  # doctest: +ELLIPSIS
+    Escala ...: epochs=...
+    >>> cfg["scale"] in ("CPU", "GPU")
     True
     """
     if not isinstance(cpu, dict) or not isinstance(gpu, dict):

@@ -177,7 +177,7 @@ class Adam(_Optimizer):
 
     >>> p = [np.array([1.0])]
     >>> Adam(0.1).step(p, [np.array([5.0])])
-    >>> p[0].round(6)
+    >>> p[0].round(5)
     array([0.9])
     """
 

@@ -29,6 +29,8 @@ def glue(name: str, value, display: bool = False):
     """
     if not isinstance(name, str) or not name:
         raise TypeError("`name` debe ser un texto no vacío (el nombre con que se cita el valor).")
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()  # np.float64(0.5) → 0.5, para que `{glue:text}` acepte formatos como :.3f
     try:
         from myst_nb import glue as _glue
     except ImportError:  # Colab o Jupyter sin myst-nb: se muestra y listo

@@ -321,3 +321,14 @@ def test_format_count():
     assert format_count(15_470_264_320) == "15,47 × 10⁹"
     assert format_count(25_636_712) == "25,64 × 10⁶"
     assert format_count(61_706) == "61 706"
+
+
+def test_table_accessors():
+    import keras
+
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4), keras.layers.Dense(2)])
+    table = count_params(model)
+    assert [r.params for r in table] == [36, 10]
+    assert table[0]["params"] == 36 and table[1].flops == 8
+    assert table.totals == {"params": 46, "trainable_params": 46, "non_trainable_params": 0, "macs": 40, "flops": 40}
+    assert table.to_dicts()[0]["macs"] == 32

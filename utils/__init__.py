@@ -2,7 +2,29 @@
 
 Los capítulos derivan cada idea una vez y luego la importan desde aquí; los
 laboratorios comparan el trabajo del estudiante con estas implementaciones.
-Importar ``utils`` es liviano: no carga TensorFlow.
+Importar ``utils`` es liviano: ningún módulo carga TensorFlow al importarse.
+
+Módulos de contenido (NumPy puro, con docstrings y errores en español):
+
+- ``activations``: sigmoide, tanh, ReLU, leaky ReLU, softmax y sus derivadas.
+- ``losses``: entropía cruzada binaria y categórica, error cuadrático medio.
+- ``neuron``: regresión logística (una neurona) con descenso del gradiente.
+- ``mlp``: red densa de cualquier profundidad, retropropagación y comprobación de gradientes.
+- ``optimizers``: SGD (con momento y Nesterov), RMSprop y Adam, iguales a los de Keras.
+- ``conv``: convolución y *pooling* (versión con bucles y vectorizada), tamaños y parámetros.
+- ``rnn``: celdas y capas SimpleRNN, LSTM y GRU con la disposición de pesos de Keras.
+- ``counting``: parámetros y multiplicaciones-sumas por capa de un modelo de Keras.
+- ``architectures``: ResNet de ImageNet construidas a partir de la tabla del artículo.
+
+Herramientas del curso:
+
+- ``device``: qué acelerador hay y a qué escala entrenar.
+- ``data``: cargadores que funcionan sin Internet (Fashion-MNIST, MNIST).
+- ``book``: valores para la prosa (``glue``), código fuente y estilo de figuras.
+- ``checks``: comprobaciones de los laboratorios con mensajes que enseñan.
+- ``notebooks``: celda de preparación, metadatos y cuadernos del estudiante.
+- ``grade``: calificación de entregas con nbval (``python -m utils.grade``).
+- ``validation``: validación de entradas compartida.
 """
 
 from .device import report_device

@@ -96,6 +96,21 @@ class LayerCount:
     counted: bool = True
     note: str = ""
 
+    @property
+    def flops(self) -> int:
+        """Lo mismo que ``macs``: en este curso un FLOP es una multiplicación-suma."""
+        return self.macs
+
+    def as_dict(self) -> dict:
+        """La fila como diccionario (``name``, ``kind``, ``output_shape``, ``params``, ``macs``, ...)."""
+        d = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        d["flops"] = self.macs
+        return d
+
+    def __getitem__(self, key: str):
+        """Acceso tipo diccionario: ``fila["params"]``."""
+        return self.as_dict()[key]
+
 
 class CountTable:
     """Tabla por capas con totales de parámetros y de multiplicaciones-sumas.
@@ -136,8 +151,24 @@ class CountTable:
         """Nombres de las capas cuyas MACs no se pudieron contar."""
         return [r.name for r in self.rows if not r.counted]
 
-    def __getitem__(self, name: str) -> LayerCount:
-        """Fila de la capa llamada ``name`` (``tabla["conv1"]``)."""
+    @property
+    def totals(self) -> dict:
+        """Totales en un diccionario: ``params``, ``trainable_params``, ``macs`` (= ``flops``)."""
+        return {"params": self.total_params, "trainable_params": self.total_trainable_params,
+                "non_trainable_params": self.total_non_trainable_params,
+                "macs": self.total_flops, "flops": self.total_flops}
+
+    def to_dicts(self) -> list:
+        """Las filas como lista de diccionarios (útil para pandas o para comparar)."""
+        return [r.as_dict() for r in self.rows]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __getitem__(self, name) -> LayerCount:
+        """Fila por nombre de capa (``tabla["conv1"]``) o por posición (``tabla[0]``)."""
+        if isinstance(name, int):
+            return self.rows[name]
         for row in self.rows:
             if row.name == name:
                 return row

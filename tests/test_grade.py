@@ -150,3 +150,14 @@ def test_submission_writes_only_in_a_temporary_directory(tmp_path):
     assert set(os.listdir(ROOT)) == before
     assert not (ROOT / "basura.txt").exists()
     assert not os.path.exists(os.path.expanduser("~/basura_home.txt"))
+
+
+@pytest.mark.parametrize("args, expected", [
+    ([], "faltan estos argumentos"),
+    (["x.ipynb", "--timeout", "abc"], "se esperaba un número entero"),
+    (["x.ipynb", "--desconocida"], "argumentos desconocidos"),
+])
+def test_cli_errors_are_spanish(args, expected):
+    proc = subprocess.run([sys.executable, "-m", "utils.grade", *args], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and expected in proc.stderr and "uso:" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -84,3 +84,20 @@ def test_load_rejects_non_notebooks(tmp_path):
     bad.write_text("[1, 2]")
     with pytest.raises(ValueError, match="no es un cuaderno"):
         notebooks.load(bad)
+
+
+def test_english_terms_are_in_the_glossary():
+    """Cada término en inglés que un capítulo presenta como «(*term*)» figura en el glosario."""
+    import re
+
+    glossary = (ROOT / "glosario.md").read_text(encoding="utf-8").lower()
+    missing = {}
+    for path in ALL:
+        if notebooks.STUDENT_DIR in path.parts:
+            continue
+        text = "\n".join(notebooks._source(c) for c in notebooks.load(path)["cells"] if c["cell_type"] == "markdown")
+        for term in re.findall(r"\(\*([^*]+)\*", text):
+            t = term.lower()
+            if t not in glossary and t.rstrip("s") not in glossary:  # «features» → «feature»
+                missing.setdefault(_id(path), []).append(term)
+    assert not missing, f"términos sin entrada en glosario.md: {missing}"

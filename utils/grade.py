@@ -23,7 +23,6 @@ se pudieron calificar y 1 si alguna no.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import os
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import notebooks
+from .validation import SpanishArgumentParser
 
 ROOT = notebooks.ROOT
 LABS_DIR = ROOT / "labs"
@@ -306,12 +306,12 @@ def write_csv(results: list[Result], path: Path) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.grade",
+    parser = SpanishArgumentParser(prog="python -m utils.grade",
                                      description="Califica entregas de los laboratorios con nbval.")
     parser.add_argument("entregas", nargs="+", metavar="RUTA", help="cuadernos o carpetas con entregas")
-    parser.add_argument("--csv", default="calificaciones.csv", help="archivo CSV de salida (por defecto: %(default)s)")
-    parser.add_argument("--timeout-celda", type=int, default=120, help="segundos máximos por celda (por defecto: %(default)s)")
-    parser.add_argument("--timeout", type=int, default=900, help="segundos máximos por entrega (por defecto: %(default)s)")
+    parser.add_argument("--csv", default="calificaciones.csv", metavar="ARCHIVO", help="archivo CSV de salida (por defecto: %(default)s)")
+    parser.add_argument("--timeout-celda", type=int, default=120, metavar="SEGUNDOS", help="segundos máximos por celda (por defecto: %(default)s)")
+    parser.add_argument("--timeout", type=int, default=900, metavar="SEGUNDOS", help="segundos máximos por entrega (por defecto: %(default)s)")
     args = parser.parse_args(argv)
 
     labs = source_labs()

@@ -19,12 +19,13 @@ Uso::
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import re
 import sys
 from pathlib import Path
+
+from .validation import SpanishArgumentParser
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -308,7 +309,7 @@ def sync(root: Path = ROOT, check: bool = False) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.notebooks",
+    parser = SpanishArgumentParser(prog="python -m utils.notebooks",
                                      description="Sincroniza metadatos, celda de preparación y cuadernos del estudiante.")
     parser.add_argument("orden", choices=["sync"], help="sync: actualiza los cuadernos")
     parser.add_argument("--check", action="store_true", help="solo comprueba; sale con 1 si algo está desactualizado")

@@ -7,7 +7,9 @@ esperaba y qué llegó.
 
 from __future__ import annotations
 
+import argparse
 import numbers
+import sys
 
 import numpy as np
 
@@ -80,3 +82,37 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
     """
     if a.shape != b.shape:
         raise ValueError(f"`{name_a}` y `{name_b}` deben tener la misma forma; tienen {a.shape} y {b.shape}.")
+
+
+class SpanishArgumentParser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` con la ayuda y los errores en español.
+
+    La usan las órdenes del curso (``python -m utils.grade``, ``python -m utils.notebooks``).
+    """
+
+    class _Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):
+            return super().add_usage(usage, actions, groups, prefix="uso: ")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", self._Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumentos"
+        self._optionals.title = "opciones"
+        self.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+
+    def error(self, message):
+        traducciones = {
+            "the following arguments are required": "faltan estos argumentos",
+            "unrecognized arguments": "argumentos desconocidos",
+            "invalid choice": "opción no válida",
+            "invalid int value": "se esperaba un número entero y llegó",
+            "expected one argument": "esta opción necesita un valor",
+            "choose from": "elige entre",
+            "argument ": "argumento ",
+        }
+        for en, es in traducciones.items():
+            message = message.replace(en, es)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")

@@ -161,3 +161,19 @@ def test_cli_errors_are_spanish(args, expected):
     proc = subprocess.run([sys.executable, "-m", "utils.grade", *args], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2 and expected in proc.stderr and "uso:" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_lost_metadata_and_renamed_copy_are_still_graded(tmp_path):
+    """Un editor que borra los metadatos y un nombre como «Copia de lab01_….ipynb» no rompen la nota."""
+    name, path = sorted(LABS.items())[0]
+    nb = notebooks.load(path)
+    nb["metadata"].pop("curso", None)
+    for cell in nb["cells"]:
+        cell["metadata"] = {}
+    r = grade.grade_file(_write(tmp_path / f"Copia de {name}.ipynb", nb), LABS)
+    assert r.graded, r.status
+    assert r.total == r.max_total > 0, r.feedback
+    for i, cell in enumerate(nb["cells"]):  # ids nuevos también: se reconocen por su primera línea
+        cell["id"] = f"colab-{i}"
+    r = grade.grade_file(_write(tmp_path / f"Copia de {name}.ipynb", nb), LABS)
+    assert r.total == r.max_total > 0, r.feedback

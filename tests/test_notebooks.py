@@ -101,3 +101,13 @@ def test_english_terms_are_in_the_glossary():
             if t not in glossary and t.rstrip("s") not in glossary:  # «features» → «feature»
                 missing.setdefault(_id(path), []).append(term)
     assert not missing, f"términos sin entrada en glosario.md: {missing}"
+
+
+def test_glossary_is_sorted():
+    import unicodedata
+
+    text = (ROOT / "glosario.md").read_text(encoding="utf-8")
+    body = text[text.index("```{glossary}"):].split("\n")[1:]
+    terms = [l for l in body if l and not l.startswith((" ", "```"))]
+    key = [unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower() for t in terms]
+    assert len(terms) > 20 and key == sorted(key), "ordena alfabéticamente las entradas de glosario.md"

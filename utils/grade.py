@@ -81,7 +81,7 @@ def identify_lab(nb: dict, path: Path, labs: dict[str, Path]) -> str | None:
     declared = nb.get("metadata", {}).get("curso", {}).get("lab")
     if declared in labs:
         return declared
-    m = re.match(r"(lab\d+)", path.name.lower())
+    m = re.search(r"(lab\d+)", path.name.lower())  # también «Copia de lab01_….ipynb»
     if m:
         for name in labs:
             if name.startswith(m.group(1) + "_") or name == m.group(1):
@@ -95,11 +95,30 @@ def identify_lab(nb: dict, path: Path, labs: dict[str, Path]) -> str | None:
 
 
 def official_checks(reference: dict) -> dict[str, dict]:
-    """Ejercicio → ``{"puntos", "source"}`` según el laboratorio fuente."""
+    """Ejercicio → ``{"puntos", "source", "id"}`` según el laboratorio fuente."""
     out = {}
     for name, info in notebooks.exercise_cells(reference).items():
-        out[name] = {"puntos": info["puntos"], "source": notebooks._source(reference["cells"][info["celda"]])}
+        cell = reference["cells"][info["celda"]]
+        out[name] = {"puntos": info["puntos"], "source": notebooks._source(cell), "id": cell.get("id")}
     return out
+
+
+def _which_check(cell: dict, checks: dict[str, dict]) -> str | None:
+    """Qué comprobación oficial es ``cell``, o ``None``.
+
+    Primero por el metadato ``curso.comprueba``; si un editor lo perdió, por el
+    ``id`` de la celda o por su primera línea («# Comprobación del ejercicio …»).
+    """
+    name = cell.get("metadata", {}).get("curso", {}).get("comprueba")
+    if name in checks:
+        return name
+    first = notebooks._source(cell).strip().split("\n", 1)[0]
+    for name, info in checks.items():
+        if info["id"] and cell.get("id") == info["id"]:
+            return name
+        if first and first.startswith("#") and first == info["source"].strip().split("\n", 1)[0]:
+            return name
+    return None
 
 
 def prepare(nb: dict, checks: dict[str, dict]) -> dict:
@@ -108,9 +127,10 @@ def prepare(nb: dict, checks: dict[str, dict]) -> dict:
     for cell in nb["cells"]:
         if cell.get("cell_type") == "code":
             cell["outputs"], cell["execution_count"] = [], None
-            info = cell.get("metadata", {}).get("curso", {})
-            if "comprueba" in info and info["comprueba"] in checks:
-                cell["source"] = checks[info["comprueba"]]["source"]
+            name = _which_check(cell, checks)
+            if name:
+                cell["source"] = checks[name]["source"]
+                cell.setdefault("metadata", {})["curso"] = {"comprueba": name, "puntos": checks[name]["puntos"]}
     return nb
 
 

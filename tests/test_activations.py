@@ -8,18 +8,6 @@ from utils import activations as act
 SHAPES = [(7,), (4, 5), (2, 3, 6)]
 
 
-@pytest.fixture(scope="module")
-def tf():
-    import tensorflow as tf
-
-    return tf
-
-
-@pytest.fixture(scope="module")
-def keras():
-    import keras
-
-    return keras
 
 
 def random_input(shape, seed=0, scale=5.0):

@@ -8,12 +8,6 @@ from utils import losses
 SHAPES = [(1,), (8,), (8, 1), (5, 3)]
 
 
-@pytest.fixture(scope="module")
-def keras():
-    import keras
-
-    return keras
-
 
 def keras_loss(keras, name, y, p):
     """Evalúa ``keras.losses.<name>()`` en float64 y devuelve un float."""

@@ -6,18 +6,6 @@ import pytest
 from utils import losses, mlp
 
 
-@pytest.fixture(scope="module")
-def tf():
-    import tensorflow as tf
-
-    return tf
-
-
-@pytest.fixture(scope="module")
-def keras():
-    import keras
-
-    return keras
 
 
 def make_problem(layer_sizes, loss, m=8, seed=0):

@@ -8,12 +8,6 @@ from utils import optimizers
 SHAPES = [(3, 4), (4,), (2, 3, 2), ()]
 
 
-@pytest.fixture(scope="module")
-def keras():
-    import keras
-
-    return keras
-
 
 def run_both(keras, ours, theirs, n_steps=8, seed=0):
     """Aplica los mismos gradientes (distintos en cada paso) con ambos optimizadores."""

@@ -208,7 +208,7 @@ def exercise_cells(nb: dict) -> dict[str, dict]:
 def lab_link_cell(student_relpath: str, config: dict) -> dict:
     """Celda markdown con el enlace a la versión del estudiante en Colab."""
     url = colab_link(student_relpath, config)
-    text = (":::{tip} Versión para resolver\n"
+    text = (":::{admonition} Versión para resolver\n:class: tip\n\n"
             "Esta página muestra el laboratorio **con las soluciones** (plegadas). "
             f"Para resolverlo tú, abre la [versión del estudiante en Colab]({url}) "
             f"(`{student_relpath}`), completa cada `# TU CÓDIGO AQUÍ` y ejecuta las "

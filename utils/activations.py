@@ -2,7 +2,7 @@
 
 Todas actúan elemento a elemento (salvo ``softmax``, que normaliza a lo largo
 de un eje) y devuelven un arreglo ``float64`` con la misma forma que la
-entrada. Las derivadas ``*_grad`` se calculan respecto de la ENTRADA ``z``
+entrada. Las derivadas ``*_grad`` se calculan respecto de la ENTRADA ``x``
 (no respecto de la salida), igual que hace ``tf.GradientTape``.
 """
 
@@ -36,23 +36,23 @@ def _check_alpha(alpha) -> float:
     return float(alpha)
 
 
-def sigmoid(z):
-    """Sigmoide ``1 / (1 + exp(-z))``, estable para ``|z|`` grande.
+def sigmoid(x):
+    """Sigmoide ``1 / (1 + exp(-x))``, estable para ``|x|`` grande.
 
-    Usa ``exp(-|z|)``, que nunca desborda: para ``z >= 0`` calcula
-    ``1 / (1 + e)`` y para ``z < 0`` calcula ``e / (1 + e)``.
+    Usa ``exp(-|x|)``, que nunca desborda: para ``x >= 0`` calcula
+    ``1 / (1 + e)`` y para ``x < 0`` calcula ``e / (1 + e)``.
 
     Entrada: arreglo de cualquier forma. Salida: misma forma, valores en [0, 1].
 
     >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
     array([0.5, 1. , 0. ])
     """
-    z = as_array(z, "z")
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    x = as_array(x, "x")
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def tanh(z):
+def tanh(x):
     """Tangente hiperbólica, elemento a elemento.
 
     Entrada: arreglo de cualquier forma. Salida: misma forma, valores en [-1, 1].
@@ -60,24 +60,24 @@ def tanh(z):
     >>> tanh(np.array([0.0]))
     array([0.])
     """
-    z = as_array(z, "z")
-    return np.tanh(z)
+    x = as_array(x, "x")
+    return np.tanh(x)
 
 
-def relu(z):
-    """ReLU: ``max(z, 0)``, elemento a elemento.
+def relu(x):
+    """ReLU: ``max(x, 0)``, elemento a elemento.
 
     Entrada: arreglo de cualquier forma. Salida: misma forma.
 
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
-    z = as_array(z, "z")
-    return np.maximum(z, 0.0)
+    x = as_array(x, "x")
+    return np.maximum(x, 0.0)
 
 
-def leaky_relu(z, alpha=0.01):
-    """Leaky ReLU: ``z`` si ``z > 0`` y ``alpha * z`` si no.
+def leaky_relu(x, alpha=0.01):
+    """Leaky ReLU: ``x`` si ``x > 0`` y ``alpha * x`` si no.
 
     Entrada: arreglo de cualquier forma; ``alpha`` >= 0 es la pendiente para
     valores negativos. Salida: misma forma.
@@ -85,9 +85,9 @@ def leaky_relu(z, alpha=0.01):
     >>> leaky_relu(np.array([-2.0, 3.0]), alpha=0.1)
     array([-0.2,  3. ])
     """
-    z = as_array(z, "z")
+    x = as_array(x, "x")
     alpha = _check_alpha(alpha)
-    return np.where(z > 0, z, alpha * z)
+    return np.where(x > 0, x, alpha * x)
 
 
 def softmax(z, axis=-1):
@@ -112,52 +112,52 @@ def softmax(z, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def sigmoid_grad(z):
-    """Derivada de la sigmoide respecto de ``z``: ``s * (1 - s)`` con ``s = sigmoid(z)``.
+def sigmoid_grad(x):
+    """Derivada de la sigmoide respecto de ``x``: ``s * (1 - s)`` con ``s = sigmoid(x)``.
 
     Entrada y salida: misma forma.
 
     >>> sigmoid_grad(np.array([0.0]))
     array([0.25])
     """
-    s = sigmoid(z)
+    s = sigmoid(x)
     return s * (1.0 - s)
 
 
-def tanh_grad(z):
-    """Derivada de ``tanh`` respecto de ``z``: ``1 - tanh(z)**2``.
+def tanh_grad(x):
+    """Derivada de ``tanh`` respecto de ``x``: ``1 - tanh(x)**2``.
 
     Entrada y salida: misma forma.
 
     >>> tanh_grad(np.array([0.0]))
     array([1.])
     """
-    t = tanh(z)
+    t = tanh(x)
     return 1.0 - t**2
 
 
-def relu_grad(z):
-    """Derivada de ReLU respecto de ``z``: 1 si ``z > 0`` y 0 si no.
+def relu_grad(x):
+    """Derivada de ReLU respecto de ``x``: 1 si ``x > 0`` y 0 si no.
 
-    En ``z = 0`` la derivada no existe; tomamos 0, como TensorFlow/Keras.
+    En ``x = 0`` la derivada no existe; tomamos 0, como TensorFlow/Keras.
     Entrada y salida: misma forma.
 
     >>> relu_grad(np.array([-1.0, 0.0, 2.0]))
     array([0., 0., 1.])
     """
-    z = as_array(z, "z")
-    return (z > 0).astype(np.float64)
+    x = as_array(x, "x")
+    return (x > 0).astype(np.float64)
 
 
-def leaky_relu_grad(z, alpha=0.01):
-    """Derivada de Leaky ReLU respecto de ``z``: 1 si ``z > 0`` y ``alpha`` si no.
+def leaky_relu_grad(x, alpha=0.01):
+    """Derivada de Leaky ReLU respecto de ``x``: 1 si ``x > 0`` y ``alpha`` si no.
 
-    En ``z = 0`` tomamos ``alpha``, como TensorFlow/Keras.
+    En ``x = 0`` tomamos ``alpha``, como TensorFlow/Keras.
     Entrada y salida: misma forma.
 
     >>> leaky_relu_grad(np.array([-1.0, 2.0]), alpha=0.1)
     array([0.1, 1. ])
     """
-    z = as_array(z, "z")
+    x = as_array(x, "x")
     alpha = _check_alpha(alpha)
-    return np.where(z > 0, 1.0, alpha)
+    return np.where(x > 0, 1.0, alpha)

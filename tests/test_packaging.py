@@ -49,3 +49,10 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make book" in readme
     assert re.search(r"^make test$", ci, re.M), ".ci/run debe llamar exactamente a `make test`"
+
+
+def test_bibliography_has_the_papers_the_lectures_cite():
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    for key in ("lecun1998gradient", "krizhevsky2012imagenet", "simonyan2014very", "szegedy2014going",
+                "he2015deep", "hochreiter1997long"):
+        assert "{" + key + "," in bib, f"falta {key} en references.bib"

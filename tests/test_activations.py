@@ -121,3 +121,16 @@ def test_bad_alpha_and_axis_raise_in_spanish():
         act.softmax(np.ones((2, 3)), axis=2)
     with pytest.raises(ValueError, match="al menos 1 eje"):
         act.softmax(3.0)
+
+
+def test_infinities_and_masking(tf):
+    """±inf se admiten (como en TF): sigmoid(±inf) = 1/0 y softmax ignora las clases en -inf."""
+    np.testing.assert_array_equal(act.sigmoid([np.inf, -np.inf]), [1.0, 0.0])
+    np.testing.assert_array_equal(act.relu([np.inf, -np.inf]), [np.inf, 0.0])
+    z = np.array([[-np.inf, 0.0, 1.0], [2.0, -np.inf, -np.inf]])
+    np.testing.assert_allclose(act.softmax(z), tf.nn.softmax(z).numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="NaN"):
+        act.sigmoid([0.0, np.nan])
+    with pytest.raises(ValueError, match="infinito"):
+        act.softmax([np.inf, 0.0])
+    assert act.softmax(np.ones((2, 0))).shape == (2, 0)

@@ -1,9 +1,16 @@
-"""Cargadores de datos sin red: caché de Keras, partición IDX de MNIST y errores claros."""
+"""Cargadores de datos sin red: caché de Keras, partición IDX de MNIST y errores claros.
+
+Keras lee ``KERAS_HOME`` al importarse, así que lo que depende del caché corre
+en un proceso de Python nuevo con su propio ``KERAS_HOME``.
+"""
 
 import gzip
+import json
 import os
 import shutil
 import struct
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,14 +19,25 @@ import pytest
 
 from utils import data
 
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "datasets"
+
+
+def fresh_python(code: str, keras_home, **env):
+    """Ejecuta ``code`` en un Python nuevo, sin red simulada y con ``KERAS_HOME`` propio."""
+    full = {k: v for k, v in os.environ.items() if k not in ("KERAS_HOME", "MNIST_IDX_DIR")}
+    full.update({"KERAS_HOME": str(keras_home), "CURSO_SIN_RED": "1", "PYTHONPATH": str(ROOT),
+                 "TF_CPP_MIN_LOG_LEVEL": "3"}, **env)
+    return subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=300)
+
 
 @pytest.fixture
 def offline(monkeypatch, tmp_path):
-    """Sin red y con un caché de Keras vacío."""
+    """Sin red, sin carpetas IDX conocidas y con un caché de Keras vacío (en este proceso)."""
     monkeypatch.setenv("CURSO_SIN_RED", "1")
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.delenv("MNIST_IDX_DIR", raising=False)
     monkeypatch.setattr(data, "ROOT", tmp_path / "repo")  # sin ../shared
+    monkeypatch.setattr(data, "keras_cache_dir", lambda: tmp_path / "keras" / "datasets")
     return tmp_path
 
 
@@ -39,11 +57,18 @@ def idx_dir(tmp_path):
     return folder
 
 
-def test_fashion_mnist_offline_without_cache_fails_fast_in_spanish(offline):
-    start = time.monotonic()
-    with pytest.raises(data.DatasetUnavailable, match="no hay conexión a Internet"):
-        data.load_fashion_mnist()
-    assert time.monotonic() - start < 5
+def test_fashion_mnist_offline_without_cache_fails_fast_in_spanish(tmp_path):
+    code = ("import time; from utils import data\nt = time.monotonic()\ntry:\n    data.load_fashion_mnist()\n"
+            "except data.DatasetUnavailable as e:\n    print('ERROR', e); print('SEG', time.monotonic() - t)")
+    out = fresh_python(code, tmp_path / "vacio")
+    assert "ERROR No se pudo cargar Fashion-MNIST: no hay conexión a Internet" in out.stdout, out.stderr
+    assert float(out.stdout.split("SEG")[1]) < 5
+
+
+def test_keras_cache_dir_follows_keras(tmp_path):
+    code = "from utils import data; import keras; print(data.keras_cache_dir())"
+    out = fresh_python(code, tmp_path / "casa")
+    assert out.stdout.strip() == str(tmp_path / "casa" / "datasets"), out.stderr
 
 
 def test_mnist_offline_without_any_source_fails_fast_in_spanish(offline):
@@ -80,7 +105,8 @@ def test_network_probe_is_bounded(monkeypatch):
     monkeypatch.delenv("CURSO_SIN_RED", raising=False)
 
     def hang(*args, **kwargs):
-        time.sleep(10)
+        time.sleep(5)
+        raise OSError("conexión colgada")
 
     monkeypatch.setattr(data.socket, "create_connection", hang)
     start = time.monotonic()
@@ -88,17 +114,17 @@ def test_network_probe_is_bounded(monkeypatch):
     assert time.monotonic() - start < 3
 
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-
-
 @pytest.mark.skipif(not (SHARED / "keras" / "fashion-mnist").is_dir(), reason="sin ../shared/datasets")
-def test_fashion_mnist_from_seeded_cache(monkeypatch, tmp_path):
-    monkeypatch.setenv("CURSO_SIN_RED", "1")
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+def test_fashion_mnist_from_seeded_cache(tmp_path):
+    """Con el caché sembrado, keras.datasets.fashion_mnist funciona sin red, sin cambios."""
     shutil.copytree(SHARED / "keras", tmp_path / "datasets")
-    (x_tr, y_tr), (x_te, y_te) = data.load_fashion_mnist()
-    assert x_tr.shape == (60000, 28, 28) and x_te.shape == (10000, 28, 28)
-    assert set(np.unique(y_te)) == set(range(10))
+    code = ("import json, keras; from utils import data\n(a, b), (c, d) = data.load_fashion_mnist()\n"
+            "(e, _), _ = keras.datasets.fashion_mnist.load_data()\n"
+            "print(json.dumps([a.shape, c.shape, sorted(set(d.tolist())), e.shape]))")
+    out = fresh_python(code, tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    shapes = json.loads(out.stdout.strip().splitlines()[-1])
+    assert shapes == [[60000, 28, 28], [10000, 28, 28], list(range(10)), [60000, 28, 28]]
 
 
 @pytest.mark.skipif(not (SHARED / "mnist-idx").is_dir(), reason="sin ../shared/datasets")

@@ -109,11 +109,32 @@ def test_bad_inputs_raise_in_spanish():
         losses.binary_cross_entropy([2.0, 0.0], [0.3, 0.1])
     with pytest.raises(ValueError, match="logits"):
         losses.categorical_cross_entropy([[1.0, 0.0]], [[3.0, -1.0]])
-    with pytest.raises(ValueError, match="debe tener 2 ejes"):
-        losses.categorical_cross_entropy([1.0, 0.0], [0.3, 0.7])
+    with pytest.raises(ValueError, match="debe tener 1 o 2 o 3 ejes"):
+        losses.categorical_cross_entropy(np.ones((1, 1, 1, 2)), np.ones((1, 1, 1, 2)) / 2)
     with pytest.raises(ValueError, match="suman 0"):
         losses.categorical_cross_entropy([[1.0, 0.0]], [[0.0, 0.0]])
     with pytest.raises(ValueError, match="vacíos"):
         losses.mse([], [])
     with pytest.raises(TypeError, match="numérico"):
         losses.mse("uno", [1.0])
+
+
+@pytest.mark.parametrize("shape", [(3,), (4, 3), (2, 5, 3)])
+def test_categorical_any_leading_shape_matches_keras(keras, shape):
+    """Una sola muestra (k,), un lote (m, k) o secuencias (m, t, k): clases en el último eje."""
+    rng = np.random.default_rng(7)
+    labels = rng.integers(0, shape[-1], size=shape[:-1])
+    y = np.eye(shape[-1])[labels]
+    p = rng.uniform(0.01, 1.0, size=shape)
+    ref = float(np.mean(keras.losses.categorical_crossentropy(y, p)))
+    assert losses.categorical_cross_entropy(y, p) == pytest.approx(ref, rel=1e-10)
+
+
+def test_exact_zero_and_one_match_keras_float64(keras):
+    """En float64 coincidimos exactamente; la clase BinaryCrossentropy (float32) difiere ~0,5 %."""
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    p = np.array([1.0, 0.0, 0.7, 0.2])
+    ours = losses.binary_cross_entropy(y, p)
+    assert np.isfinite(ours)
+    assert ours == pytest.approx(float(np.mean(keras.losses.binary_crossentropy(y, p))), rel=1e-12)
+    assert ours == pytest.approx(float(keras.losses.BinaryCrossentropy()(y, p)), rel=1e-2)

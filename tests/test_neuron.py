@@ -135,7 +135,7 @@ def test_validation_errors_are_spanish():
         neuron.forward(X[0], w, b)
     with pytest.raises(ValueError, match="un peso por rasgo"):
         neuron.forward(X, np.zeros(3), b)
-    with pytest.raises(ValueError, match="debe tener 1 ejes"):
+    with pytest.raises(ValueError, match="debe tener 1 eje"):
         neuron.forward(X, np.zeros((2, 1)), b)
     with pytest.raises(ValueError, match="debe tener 0 ejes"):
         neuron.forward(X, w, np.zeros(2))
@@ -143,7 +143,7 @@ def test_validation_errors_are_spanish():
         neuron.train(X, y[:-1])
     with pytest.raises(ValueError, match="solo puede contener etiquetas 0 y 1"):
         neuron.train(X, y + 1)
-    with pytest.raises(ValueError, match="debe tener 1 ejes"):
+    with pytest.raises(ValueError, match="debe tener 1 eje"):
         neuron.train(X, y.reshape(-1, 1))
     with pytest.raises(ValueError, match="NaN"):
         neuron.train(np.where(X > 1, np.nan, X), y)

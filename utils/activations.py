@@ -47,7 +47,7 @@ def sigmoid(x):
     >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
     array([0.5, 1. , 0. ])
     """
-    x = as_array(x, "x")
+    x = as_array(x, "x", allow_inf=True)
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -60,7 +60,7 @@ def tanh(x):
     >>> tanh(np.array([0.0]))
     array([0.])
     """
-    x = as_array(x, "x")
+    x = as_array(x, "x", allow_inf=True)
     return np.tanh(x)
 
 
@@ -72,7 +72,7 @@ def relu(x):
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
-    x = as_array(x, "x")
+    x = as_array(x, "x", allow_inf=True)
     return np.maximum(x, 0.0)
 
 
@@ -85,7 +85,7 @@ def leaky_relu(x, alpha=0.01):
     >>> leaky_relu(np.array([-2.0, 3.0]), alpha=0.1)
     array([-0.2,  3. ])
     """
-    x = as_array(x, "x")
+    x = as_array(x, "x", allow_inf=True)
     alpha = _check_alpha(alpha)
     return np.where(x > 0, x, alpha * x)
 
@@ -102,11 +102,15 @@ def softmax(z, axis=-1):
     >>> softmax(np.array([3.0, 0.0])).round(3)
     array([0.953, 0.047])
     """
-    z = as_array(z, "z")
+    z = as_array(z, "z", allow_inf=True)  # -inf sirve para enmascarar clases
+    if np.isposinf(z).any():
+        raise ValueError("`z` contiene +infinito; softmax no está definida ahí (−infinito sí se admite).")
     if z.ndim == 0:
         raise ValueError("`z` debe tener al menos 1 eje para aplicar softmax; llegó un escalar.")
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -z.ndim <= axis < z.ndim:
         raise ValueError(f"`axis` debe ser un entero entre {-z.ndim} y {z.ndim - 1}; llegó {axis!r}.")
+    if z.size == 0:
+        return z.copy()
     shifted = z - np.max(z, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
@@ -145,7 +149,7 @@ def relu_grad(x):
     >>> relu_grad(np.array([-1.0, 0.0, 2.0]))
     array([0., 0., 1.])
     """
-    x = as_array(x, "x")
+    x = as_array(x, "x", allow_inf=True)
     return (x > 0).astype(np.float64)
 
 
@@ -158,6 +162,6 @@ def leaky_relu_grad(x, alpha=0.01):
     >>> leaky_relu_grad(np.array([-1.0, 2.0]), alpha=0.1)
     array([0.1, 1. ])
     """
-    x = as_array(x, "x")
+    x = as_array(x, "x", allow_inf=True)
     alpha = _check_alpha(alpha)
     return np.where(x > 0, 1.0, alpha)

@@ -17,6 +17,7 @@ import gzip
 import os
 import socket
 import struct
+import sys
 import threading
 from pathlib import Path
 
@@ -32,7 +33,14 @@ class DatasetUnavailable(RuntimeError):
 
 
 def keras_cache_dir() -> Path:
-    """Carpeta de datos de Keras: ``$KERAS_HOME/datasets`` o ``~/.keras/datasets``."""
+    """Carpeta de datos de Keras: ``$KERAS_HOME/datasets`` o ``~/.keras/datasets``.
+
+    Keras lee ``KERAS_HOME`` una sola vez, al importarse; si ya está importado,
+    se usa la carpeta que él usará de verdad.
+    """
+    config = sys.modules.get("keras.src.backend.config")
+    if config is not None and hasattr(config, "keras_home"):
+        return Path(config.keras_home()) / "datasets"
     home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     return Path(home) / "datasets"
 

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 
 
-def as_array(x, name: str, ndim=None, allow_nan: bool = False) -> np.ndarray:
+def as_array(x, name: str, ndim=None, allow_nan: bool = False, allow_inf: bool = False) -> np.ndarray:
     """Convierte ``x`` en un arreglo ``float64`` y comprueba su número de ejes.
 
     Parámetros
@@ -27,6 +27,9 @@ def as_array(x, name: str, ndim=None, allow_nan: bool = False) -> np.ndarray:
         Número de ejes admitido (``None`` admite cualquiera).
     allow_nan : bool
         Si es ``False``, rechaza valores NaN o infinitos.
+    allow_inf : bool
+        Si es ``True``, admite ±infinito (pero no NaN), como en los *logits*
+        enmascarados con ``-inf``.
 
     Ejemplo
     -------
@@ -43,8 +46,11 @@ def as_array(x, name: str, ndim=None, allow_nan: bool = False) -> np.ndarray:
         allowed = (ndim,) if isinstance(ndim, numbers.Integral) else tuple(ndim)
         if arr.ndim not in allowed:
             texto = " o ".join(str(n) for n in allowed)
-            raise ValueError(f"`{name}` debe tener {texto} ejes (dimensiones); tiene {arr.ndim} con forma {arr.shape}.")
-    if not allow_nan and arr.size and not np.all(np.isfinite(arr)):
+            ejes = "eje" if allowed == (1,) else "ejes"
+            raise ValueError(f"`{name}` debe tener {texto} {ejes} (dimensiones); tiene {arr.ndim} con forma {arr.shape}.")
+    if allow_inf and not allow_nan and np.isnan(arr).any():
+        raise ValueError(f"`{name}` contiene valores NaN; revisa los datos o la tasa de aprendizaje.")
+    if not allow_nan and not allow_inf and arr.size and not np.all(np.isfinite(arr)):
         raise ValueError(f"`{name}` contiene valores NaN o infinitos; revisa los datos o la tasa de aprendizaje.")
     return arr
 

@@ -117,6 +117,7 @@ def test_infinite_loop_is_stopped(tmp_path):
     r = grade.grade_file(sub, LABS, cell_timeout=5)
     assert r.graded, r.status
     assert r.scores[exercise] == 0, r.feedback
+    assert all("tiempo límite" in msg for msg in r.feedback.values()), r.feedback
     # Con un límite total pequeño la entrega entera se corta sin colgar el lote.
     r2 = grade.grade_file(sub, LABS, cell_timeout=600, timeout=20)
     assert not r2.graded and "tiempo agotado" in r2.status

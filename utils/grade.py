@@ -151,14 +151,30 @@ def check_cell_numbers(nb: dict) -> dict[int, str]:
 # ---------------------------------------------------------------------------
 
 def _first_line(text: str) -> str:
-    """Primera línea útil de un fallo (el mensaje de CheckFailed, si lo hay)."""
+    """Primera línea útil de un fallo (el mensaje de CheckFailed, si lo hay), en español."""
     text = re.sub(r"(\x1b|#x1B)\[[0-9;]*m", "", text or "")
-    for pattern in (r"CheckFailed: (.+)", r"(NotImplementedError.*)", r"(Timeout of .+)", r"(\w+Error: .+)"):
+    m = re.search(r"CheckFailed: (.+)", text)
+    if m:
+        return m.group(1).strip()[:300]
+    m = re.search(r"Timeout of ([\d.]+) seconds exceeded", text)
+    if m:
+        return (f"la celda superó el tiempo límite de {float(m.group(1)):g} s "
+                "(¿un bucle infinito, o el núcleo de Python se detuvo?)")
+    if "Kernel dead" in text or "Kernel died" in text:
+        return "el núcleo de Python se detuvo antes de esta celda (¿os._exit, sys.exit o falta de memoria?)"
+    for pattern in (r"(NotImplementedError.*)", r"(\w+Error: .+)"):
         m = re.search(pattern, text)
         if m:
             return m.group(1).strip()[:300]
     lines = [l.strip() for l in text.splitlines() if l.strip()]
     return lines[-1][:300] if lines else "falló"
+
+
+def _skip_reason(message: str) -> str:
+    """Explica en español por qué nbval no ejecutó una celda."""
+    if "timed out" in (message or ""):
+        return "no se ejecutó: una celda anterior superó el tiempo límite y nbval detuvo el cuaderno"
+    return "celda omitida por nbval"
 
 
 def run_nbval(nb_path: Path, workdir: Path, cell_timeout: int, timeout: int) -> tuple[dict[int, str | None], str]:
@@ -206,7 +222,7 @@ def run_nbval(nb_path: Path, workdir: Path, cell_timeout: int, timeout: int) -> 
         if failure is not None:
             results[int(m.group(1))] = _first_line((failure.get("message") or "") + "\n" + (failure.text or ""))
         elif skipped is not None:
-            results[int(m.group(1))] = "celda omitida"
+            results[int(m.group(1))] = _skip_reason(skipped.get("message", ""))
         else:
             results[int(m.group(1))] = None
     return results, "calificado"

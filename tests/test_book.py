@@ -1,18 +1,28 @@
 """Construye el libro (avisos = errores) y lo abre en Chromium sin interfaz.
 
 La construcción es la misma orden que ``make book``. Después se comprueba el
-HTML generado y, con Chromium, lo que ve un lector: matemáticas renderizadas por
-MathJax, figuras, botón de Colab con la URL correcta, enlace a la versión del
-estudiante en cada laboratorio e interfaz en español. Se guarda una captura de
-pantalla en ``_build/capturas/``.
+HTML generado y, con UNA sesión de Chromium manejada por el protocolo DevTools,
+lo que ve un lector en TODAS las páginas del sitio servido en 127.0.0.1, a 1280 y
+a 390 px: sin errores de JavaScript ni peticiones a otros servidores, ecuaciones
+que caben en su columna, figuras con texto alternativo en español, interfaz en
+español, soluciones plegadas y sin marcadores, botón de Colab de cada laboratorio
+hacia la versión del estudiante y nada cortado. Se guardan capturas en
+``_build/capturas/`` y el tiempo del recorrido en ``_build/navegador.txt``.
 """
 
+import base64
+import fcntl
+import functools
+import json
 import os
+import queue
 import re
 import shutil
 import subprocess
+import threading
 import time
-from html.parser import HTMLParser
+import urllib.parse
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -62,10 +72,16 @@ def test_every_toc_page_is_built(built_site):
 
 
 def test_notebook_pages_have_colab_buttons(built_site):
+    """Un capítulo abre su propio cuaderno en Colab; un laboratorio, la versión del estudiante."""
     for f in toc_files():
         if (ROOT / (f + ".ipynb")).is_file():
             html = page(f).read_text(encoding="utf-8")
-            assert f'href="{notebooks.colab_link(f + ".ipynb")}"' in html, f"{f}: botón de Colab ausente o incorrecto"
+            if f.startswith("labs/"):
+                destino = f"labs/{notebooks.STUDENT_DIR}/{Path(f).name}.ipynb"
+                assert f'href="{notebooks.colab_link(f + ".ipynb")}"' not in html, f"{f}: Colab abre las soluciones"
+            else:
+                destino = f + ".ipynb"
+            assert f'href="{notebooks.colab_link(destino)}"' in html, f"{f}: botón de Colab ausente o incorrecto"
 
 
 def test_lab_pages_link_their_student_notebook(built_site):
@@ -76,7 +92,7 @@ def test_lab_pages_link_their_student_notebook(built_site):
         assert (ROOT / student).is_file()
         html = page(f).read_text(encoding="utf-8")
         assert notebooks.colab_link(student) in html, f"{f}: no enlaza la versión del estudiante"
-        assert "tag_hide-input" in html, f"{f}: las soluciones deberían estar plegadas"
+        assert "tag_solucion" in html and "Mostrar solución" in html, f"{f}: las soluciones deberían estar plegadas"
 
 
 def test_spanish_ui_and_clean_outputs(built_site):
@@ -117,10 +133,6 @@ def test_every_notebook_executed_and_cached(built_site):
     print("\n" + report)
 
 
-# ---------------------------------------------------------------------------
-# Navegador real
-# ---------------------------------------------------------------------------
-
 def chromium() -> str:
     exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if exe is None:
@@ -130,56 +142,567 @@ def chromium() -> str:
     return exe
 
 
-def run_chromium(exe, tmp_path, *args):
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'perfil'}", "--virtual-time-budget=15000", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+# ---------------------------------------------------------------------------
+# Navegador real: UNA sesión de Chromium (protocolo DevTools por tubería) que
+# recorre TODAS las páginas del sitio servido por HTTP en 127.0.0.1, a 1280 px y
+# a 390 px. Cada prueba de abajo afirma una propiedad sobre todas las páginas.
+# ---------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ANCHO_ESCRITORIO, ANCHO_MOVIL = 1280, 390
+# Páginas cuya captura se guarda en _build/capturas/ (para revisarlas a ojo).
+CAPTURAS = ["intro", "chapters/01_neurona", "labs/lab01_regresion_logistica", "bibliografia", "glosario"]
+
+# Textos de interfaz en inglés que no deben aparecer ni en el texto (fuera del
+# código y de las salidas) ni en atributos (aria-label, title, alt, placeholder…).
+ENGLISH_UI_RE = [
+    r"\bSearch\b", r"\bRepository\b", r"\bOpen issue\b", r"\bOpen an issue\b", r"\bIssue on page\b",
+    r"\bYour issue content\b", r"\bCopyright\b", r"\bToggle\b", r"\blogo\b", r"\bLaunch\b",
+    r"\bDownload\b", r"\bLink to\b", r"\bprevious page\b", r"\bnext page\b", r"\bShow code\b",
+    r"\bHide code\b", r"\bShow source\b", r"\bSuggest edit\b", r"\bEdit this page\b", r"\bBack to top\b",
+    r"\bSkip to\b", r"\bContents\b", r"\bFullscreen\b", r"\bPrint to PDF\b", r"\bsource file\b",
+    r"\bClick to\b", r"\bCopy to clipboard\b", r"\bCopied\b", r"\bOn this page\b", r"\bLast updated\b",
+    r"\bhidden content\b", r"\bSection Navigation\b", r"\bSite navigation\b", r"\bColor mode\b",
+    r"\bSystem Settings\b", r"\bSource repositor", r"\bBy the\b", r"\bClose\b",
+    r"\bPage\b", r"\bShow cell\b", r"\bHide cell\b", r"\bBack to\b", r"\bprevious\b", r"\bnext\b", r"\bMain\b",
+    # Traducciones defectuosas señaladas por los lectores.
+    r"\bpagina\b", r"Abrir un problema",
+]
+PALABRAS_ES = {"de", "la", "el", "los", "las", "que", "con", "en", "una", "un", "y", "del", "por", "para",
+               "se", "su", "sus", "al", "cada", "como", "entre", "sobre", "según", "frente"}
+PALABRAS_EN = {"the", "of", "and", "with", "plot", "figure", "image", "showing", "shows", "logo", "versus"}
 
 
-class _Collector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.imgs = [], []
+def html_pages(html: Path = HTML) -> list[str]:
+    """Todas las páginas HTML del sitio (rutas relativas), salvo las plantillas de ``_static``.
 
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        if tag == "img":
-            self.imgs.append(dict(attrs))
+    Se incluyen ``search.html`` y ``genindex.html``: también las ve un lector.
+    """
+    skip = {"_static", "_sources", "_images"}
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if not skip & set(p.relative_to(html).parts))
 
 
-def test_chapter_renders_in_browser(built_site, tmp_path):
-    exe = chromium()
-    chapter = next(f for f in toc_files() if f.startswith("chapters/"))
-    url = page(chapter).as_uri()
-    dom = run_chromium(exe, tmp_path, "--dump-dom", url).stdout
-    parsed = _Collector()
-    parsed.feed(dom)
-    assert parsed.tags.count("mjx-container") > 5, "MathJax no renderizó las ecuaciones"
-    assert "MathJax" in dom, "MathJax no se cargó"
-    assert not re.search(r'<g[^>]*data-mml-node="merror"', dom), "MathJax encontró errores al renderizar"
-    figures = [i for i in parsed.imgs if "_images/" in i.get("src", "")]
-    assert figures, "no hay figuras"
-    for img in figures:
-        assert (page(chapter).parent / img["src"]).resolve().is_file(), f"figura rota: {img['src']}"
-    assert notebooks.colab_link(chapter + ".ipynb") in dom
-    assert "Abrir en Colab" in dom
+def lab_pages(html: Path = HTML) -> list[str]:
+    """Páginas de laboratorio: ``labs/<nombre>.html`` con su cuaderno fuente."""
+    return [p for p in html_pages(html) if p.startswith("labs/") and p.count("/") == 1
+            and (ROOT / p.replace(".html", ".ipynb")).is_file()]
+
+
+class _Silencioso(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site):
+    """Sirve ``_build/html`` en 127.0.0.1 (un hilo) y devuelve la URL base."""
+    handler = functools.partial(_Silencioso, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    hilo = threading.Thread(target=server.serve_forever, daemon=True)
+    hilo.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class Navegador:
+    """Chromium sin interfaz manejado por el protocolo DevTools (``--remote-debugging-pipe``).
+
+    Los mensajes son JSON terminados en ``\\0``: Chromium lee las órdenes del
+    descriptor 3 y escribe respuestas y eventos en el 4. Solo biblioteca estándar.
+    """
+
+    def __init__(self, exe: str, perfil: Path):
+        self._ida_r, self._ida_w = os.pipe()      # nosotros → Chromium (su fd 3)
+        self._vuelta_r, self._vuelta_w = os.pipe()  # Chromium → nosotros (su fd 4)
+        ida, vuelta = self._ida_r, self._vuelta_w
+
+        def descriptores():  # en el hijo, antes de exec
+            a = fcntl.fcntl(ida, fcntl.F_DUPFD, 10)
+            b = fcntl.fcntl(vuelta, fcntl.F_DUPFD, 10)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={perfil}", "--remote-debugging-pipe",
+               f"--window-size={ANCHO_ESCRITORIO},900", "about:blank"]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, pass_fds=(3, 4), preexec_fn=descriptores)
+        os.close(self._ida_r)
+        os.close(self._vuelta_w)
+        self._cola: queue.Queue = queue.Queue()
+        self._id = 0
+        self.eventos: list[dict] = []
+        threading.Thread(target=self._leer, daemon=True).start()
+        self.sesion = None
+
+    def _leer(self):
+        resto = b""
+        while True:
+            try:
+                bloque = os.read(self._vuelta_r, 1 << 16)
+            except OSError:
+                bloque = b""
+            if not bloque:
+                self._cola.put(None)
+                return
+            resto += bloque
+            *mensajes, resto = resto.split(b"\0")
+            for m in mensajes:
+                self._cola.put(json.loads(m))
+
+    def _siguiente(self, timeout: float):
+        try:
+            msg = self._cola.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if msg is None:
+            raise RuntimeError("Chromium se cerró inesperadamente.")
+        return msg
+
+    def orden(self, method: str, params: dict | None = None, sesion: str | None = None, timeout: float = 30):
+        """Envía una orden y espera su respuesta; los eventos que llegan entretanto se guardan."""
+        self._id += 1
+        msg = {"id": self._id, "method": method, "params": params or {}}
+        if sesion:
+            msg["sessionId"] = sesion
+        os.write(self._ida_w, json.dumps(msg).encode() + b"\0")
+        limite = time.monotonic() + timeout
+        while time.monotonic() < limite:
+            r = self._siguiente(limite - time.monotonic())
+            if r is None:
+                break
+            if r.get("id") == self._id:
+                if "error" in r:
+                    raise RuntimeError(f"{method}: {r['error']}")
+                return r.get("result", {})
+            self.eventos.append(r)
+        raise TimeoutError(f"Chromium no respondió a {method} en {timeout} s.")
+
+    def bombear(self, segundos: float):
+        """Recoge eventos durante ``segundos``."""
+        limite = time.monotonic() + segundos
+        while (falta := limite - time.monotonic()) > 0:
+            r = self._siguiente(falta)
+            if r is not None:
+                self.eventos.append(r)
+
+    def abrir_pestana(self, ancho: int, alto: int):
+        target = self.orden("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.sesion = self.orden("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for dominio in ("Page", "Runtime", "Log", "Network"):
+            self.orden(f"{dominio}.enable", sesion=self.sesion)
+        self.orden("Network.setCacheDisabled", {"cacheDisabled": True}, sesion=self.sesion)
+        self.tamano(ancho, alto)
+
+    def tamano(self, ancho: int, alto: int):
+        self.orden("Emulation.setDeviceMetricsOverride",
+                   {"width": ancho, "height": alto, "deviceScaleFactor": 1, "mobile": ancho < 600},
+                   sesion=self.sesion)
+
+    def visitar(self, url: str, timeout: float = 30) -> list[dict]:
+        """Navega a ``url`` y espera a la carga y a que la red quede quieta; devuelve los eventos."""
+        self.eventos = []
+        self.orden("Page.navigate", {"url": url}, sesion=self.sesion)
+        limite = time.monotonic() + timeout
+        cargada, pendientes, ultima = False, set(), time.monotonic()
+        visto = 0
+        while time.monotonic() < limite:
+            for ev in self.eventos[visto:]:
+                m, p = ev.get("method"), ev.get("params", {})
+                if m == "Page.loadEventFired":
+                    cargada = True
+                elif m == "Network.requestWillBeSent":
+                    pendientes.add(p["requestId"])
+                elif m in ("Network.loadingFinished", "Network.loadingFailed"):
+                    pendientes.discard(p["requestId"])
+                ultima = time.monotonic() if m and m.startswith("Network.") else ultima
+            visto = len(self.eventos)
+            quieta = time.monotonic() - ultima
+            # Red quieta: nada pendiente, o nada nuevo en 1 s (Chromium no siempre avisa de las
+            # peticiones que cancela al cambiar de documento, como en la redirección de index.html).
+            if cargada and ((not pendientes and quieta > 0.25) or quieta > 1.0):
+                break
+            self.bombear(0.05)
+        return self.eventos
+
+    def evaluar(self, expresion: str, timeout: float = 30):
+        r = self.orden("Runtime.evaluate", {"expression": expresion, "awaitPromise": True,
+                                            "returnByValue": True}, sesion=self.sesion, timeout=timeout)
+        if "exceptionDetails" in r:
+            raise RuntimeError(f"error al evaluar en la página: {r['exceptionDetails']}")
+        return json.loads(r["result"]["value"])
+
+    def captura(self, destino: Path, ancho: int, alto_max: int = 2400):
+        """Captura el comienzo de la página (hasta ``alto_max`` px) con la ventana de ``ancho`` px."""
+        alto = min(self.evaluar("JSON.stringify(document.documentElement.scrollHeight)"), alto_max)
+        self.tamano(ancho, alto)
+        self.evaluar("new Promise(r => requestAnimationFrame(() => setTimeout(() => r('0'), 50)))")
+        r = self.orden("Page.captureScreenshot", {"format": "png"}, sesion=self.sesion)
+        destino.write_bytes(base64.b64decode(r["data"]))
+
+    def cerrar(self):
+        try:
+            self.orden("Browser.close", timeout=5)
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        os.close(self._ida_w)
+
+
+# Se ejecuta en cada página (a 1280 px): espera a MathJax, despliega todo lo
+# plegado (para medir también las soluciones) y devuelve lo que hay que revisar.
+JS_PAGINA = r"""(async () => {
+  const esperar = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    try { await MathJax.startup.promise; } catch (e) {}
+  }
+  await esperar();
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  await esperar();
+  const r = {lang: document.documentElement.lang, url: location.href};
+  r.mathjax = !!(window.MathJax && MathJax.version);
+  r.scripts = [...document.scripts].filter(s => !s.type || /javascript|module/.test(s.type))
+      .map(s => s.src ? s.src.split('?')[0] : 'en línea: ' + s.textContent.trim().slice(0, 120));
+  r.mathjax_scripts = [...document.scripts].filter(s => /mathjax|tex-(svg|chtml|mml)/i.test(s.src)).map(s => s.src);
+  r.merror = document.querySelectorAll('[data-mml-node="merror"], mjx-merror').length;
+  r.ecuaciones = [...document.querySelectorAll('mjx-container[display="true"], .katex-display')].map(c => {
+    const svg = c.querySelector('svg') || c;
+    const s = svg.getBoundingClientRect(), box = c.getBoundingClientRect();
+    const bloque = c.closest('div.math') || c.parentElement;
+    const col = (c.closest('.bd-article') || c.closest('article') || document.body).getBoundingClientRect();
+    const padre = c.parentElement.getBoundingClientRect();
+    const num = bloque.querySelector('.eqno');
+    const n = num ? num.getBoundingClientRect() : null;
+    const solapa = !!(n && n.width > 0 && s.right > n.left + 1 && s.left < n.right && s.bottom > n.top && s.top < n.bottom);
+    return {id: bloque.id || '', numero: num ? num.textContent.replace(/[^\d.()]/g, '') : '',
+            ancho: Math.round(Math.max(s.width, c.scrollWidth)), columna: Math.round(Math.min(col.width, padre.width)),
+            ancha: c.scrollWidth > c.clientWidth + 1 || s.right > col.right + 1 || s.right > padre.right + 1
+                   || s.right > box.right + 1
+                   || s.left < col.left - 1 || s.width > box.width + 1,
+            solapa};
+  });
+  r.imagenes = [...document.images].map(i => ({src: i.getAttribute('src') || '', alt: i.getAttribute('alt'),
+      contenido: !!i.closest('.bd-article, article'), cargada: i.complete && i.naturalWidth > 0}));
+  const clon = document.body.cloneNode(true);
+  // Fuera del texto revisado: código, salidas, fórmulas, términos en inglés en cursiva
+  // (así los escribe el curso) y las referencias bibliográficas (títulos originales).
+  clon.querySelectorAll('pre, code, script, style, .cell_output, .output, mjx-container, .math, kbd, samp, '
+                        + '.highlight, em, i, cite, .citation, .citation-list').forEach(e => e.remove());
+  r.texto = clon.textContent.replace(/\s+/g, ' ');
+  r.atributos = [];
+  const nombres = ['aria-label', 'title', 'alt', 'placeholder', 'data-tooltip', 'data-bs-original-title',
+                   'data-toggle-hint', 'aria-description', 'aria-roledescription'];
+  for (const el of document.querySelectorAll('*')) {
+    if (el.closest('.cell_output, .output')) continue;
+    for (const a of nombres) { const v = el.getAttribute(a); if (v) r.atributos.push(a + '=' + v); }
+  }
+  r.atributos.push('title=' + document.title);
+  r.enlaces_issue = [...document.querySelectorAll('a[href*="/issues/new"]')].map(a => decodeURIComponent(a.href));
+  r.marcadores = [...document.querySelectorAll('.cell')].filter(c => /(BEGIN|END) SOLUTION/.test(c.textContent)).length;
+  r.colab = [...document.querySelectorAll('a[href*="colab.research.google.com"]')].map(a => ({
+      href: a.href, boton: !!a.closest('.dropdown-launch-buttons, .article-header-buttons, .bd-header-article')}));
+  r.soluciones = [...document.querySelectorAll('.cell.tag_solucion')].map(c => {
+      const d = c.querySelector('details');
+      const salidas = [...c.querySelectorAll('.cell_output')];
+      return {etiqueta: d ? (d.querySelector('summary') || d).textContent.replace(/\s+/g, ' ').trim() : '',
+              salida_fuera: salidas.some(o => !o.closest('details'))};
+  });
+  r.etiquetas_pliegue = [...document.querySelectorAll('.cell details > summary')].map(
+      s => s.textContent.replace(/\s+/g, ' ').trim());
+  return JSON.stringify(r);
+})()"""
+
+# Busca, en el contenido, lo que queda cortado sin poder desplazarse (un ancestro
+# con overflow hidden/clip lo recorta, o se sale de la pantalla) y lo que obliga
+# a desplazarse de lado (código, tablas y ecuaciones; las salidas de celdas con
+# tablas de datos anchas sí pueden desplazarse).
+JS_RECORTES = r"""(async () => {
+  await new Promise(r => requestAnimationFrame(() => setTimeout(r, 60)));
+  const vw = document.documentElement.clientWidth;
+  const raiz = document.querySelector('.bd-article') || document.querySelector('.bd-content')
+             || document.querySelector('main') || document.body;
+  const cache = new Map();
+  const ox = el => { if (!cache.has(el)) cache.set(el, getComputedStyle(el).overflowX); return cache.get(el); };
+  const describe = el => {
+    const t = (el.textContent || el.getAttribute('alt') || '').replace(/\s+/g, ' ').trim().slice(0, 70);
+    return el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '') + ' «' + t + '»';
+  };
+  const recortados = [], desplazables = [];
+  for (const el of raiz.querySelectorAll('*')) {
+    if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
+    if (el.closest('mjx-assistive-mml')) continue;  // MathML para lectores de pantalla, oculto a la vista
+    if (el.closest('.bd-sidebar-primary, .bd-sidebar-secondary, dialog')) continue;  // cajones fuera de pantalla
+    const rc = el.getBoundingClientRect();
+    if (rc.width <= 1 || rc.height <= 1) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.position === 'fixed' || cs.clip !== 'auto' || cs.clipPath !== 'none') continue;
+    let recortado = null, desplazable = false;
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      const o = ox(a);
+      if (o === 'auto' || o === 'scroll') { desplazable = true; break; }
+      if (o === 'hidden' || o === 'clip') {
+        const ar = a.getBoundingClientRect();
+        if (rc.right > ar.right + 1 || rc.left < ar.left - 1) recortado = a;
+        break;
+      }
+    }
+    if (recortado) recortados.push(describe(el) + ' recortado por ' + describe(recortado).slice(0, 60));
+    else if (!desplazable && (rc.right > vw + 1 || rc.left < -1)) recortados.push(describe(el) + ' se sale de la pantalla');
+    const o = ox(el);
+    if ((o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1 && !el.closest('.cell_output, .output')) {
+      desplazables.push(describe(el));
+    }
+  }
+  return JSON.stringify({ancho: vw, recortados, desplazables, documento: document.documentElement.scrollWidth});
+})()"""
+
+
+@pytest.fixture(scope="session")
+def browser_visit(built_site, served_site, tmp_path_factory):
+    """Recorre todas las páginas en una sola sesión de Chromium (ver :func:`recorrer_sitio`)."""
+    return recorrer_sitio(chromium(), built_site, served_site, tmp_path_factory.mktemp("chromium") / "perfil")
+
+
+def recorrer_sitio(exe: str, html: Path, base_url: str, perfil: Path) -> dict:
+    """Recorre todas las páginas de ``html`` (servidas en ``base_url``) y devuelve lo observado.
+
+    Devuelve ``{página: {...}}`` con las excepciones, errores de consola,
+    peticiones fallidas, peticiones a otros servidores, la medición de la página
+    a 1280 px (``JS_PAGINA``) y la de recortes a 1280 y 390 px (``JS_RECORTES``).
+    Guarda capturas en ``_build/capturas/`` y los tiempos en ``_build/navegador.txt``.
+    """
+    inicio = time.monotonic()
+    nav = Navegador(exe, perfil)
+    local = urllib.parse.urlsplit(base_url).netloc
     shots = ROOT / "_build" / "capturas"
     shots.mkdir(parents=True, exist_ok=True)
-    shot = shots / "capitulo.png"
-    run_chromium(exe, tmp_path, f"--screenshot={shot}", "--window-size=1280,1800", url)
-    assert shot.is_file() and shot.stat().st_size > 10_000
+    resultados, tiempos = {}, []
+    try:
+        nav.abrir_pestana(ANCHO_ESCRITORIO, 900)
+        for rel in html_pages(html):
+            t0 = time.monotonic()
+            eventos = nav.visitar(base_url + rel)
+            datos = nav.evaluar(JS_PAGINA)
+            datos["recortes_1280"] = nav.evaluar(JS_RECORTES)
+            nombre = rel.removesuffix(".html")
+            if nombre in CAPTURAS:
+                nav.captura(shots / f"{nombre.replace('/', '_')}_1280.png", ANCHO_ESCRITORIO)
+                nav.tamano(ANCHO_ESCRITORIO, 900)
+            nav.tamano(ANCHO_MOVIL, 844)
+            datos["recortes_390"] = nav.evaluar(JS_RECORTES)
+            if nombre in CAPTURAS:
+                nav.captura(shots / f"{nombre.replace('/', '_')}_390.png", ANCHO_MOVIL, alto_max=4000)
+            nav.tamano(ANCHO_ESCRITORIO, 900)
+            nav.bombear(0.05)
+            eventos = eventos + nav.eventos[len(eventos):]
+            errores, fallidas, externas = [], [], []
+            urls = {}
+            for ev in eventos:
+                m, p = ev.get("method"), ev.get("params", {})
+                if m == "Runtime.exceptionThrown":
+                    d = p["exceptionDetails"]
+                    errores.append((d.get("exception", {}).get("description") or d.get("text", "")).split("\n")[0])
+                elif m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
+                    errores.append("console.error: " + " ".join(str(a.get("value", a.get("description", "")))
+                                                               for a in p.get("args", [])))
+                elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
+                    errores.append("log: " + p["entry"].get("text", "") + " " + p["entry"].get("url", ""))
+                elif m == "Network.requestWillBeSent":
+                    url = p["request"]["url"]
+                    urls[p["requestId"]] = url
+                    partes = urllib.parse.urlsplit(url)
+                    if partes.scheme not in ("data", "blob", "about") and partes.netloc != local:
+                        externas.append(url)
+                elif m == "Network.responseReceived" and p["response"]["status"] >= 400:
+                    fallidas.append(f"{p['response']['status']} {p['response']['url']}")
+                elif m == "Network.loadingFailed":
+                    fallidas.append(f"{p.get('errorText')} {urls.get(p['requestId'], p['requestId'])}")
+            datos.update(errores=errores, fallidas=fallidas, externas=externas)
+            resultados[rel] = datos
+            tiempos.append(f"{time.monotonic() - t0:6.2f} s  {rel}")
+    finally:
+        nav.cerrar()
+    duracion = time.monotonic() - inicio
+    (ROOT / "_build" / "navegador.txt").write_text(
+        f"Chromium recorrió {len(resultados)} páginas (1280 y 390 px) en {duracion:.1f} s\n"
+        + "\n".join(tiempos) + "\n", encoding="utf-8")
+    print(f"\nChromium recorrió {len(resultados)} páginas en {duracion:.1f} s")
+    return resultados
 
 
-def test_lab_renders_in_browser(built_site, tmp_path):
-    exe = chromium()
-    lab = next(f for f in toc_files() if f.startswith("labs/"))
-    dom = run_chromium(exe, tmp_path, "--dump-dom", page(lab).as_uri()).stdout
-    student = notebooks.colab_link(f"labs/{notebooks.STUDENT_DIR}/{Path(lab).name}.ipynb")
-    assert f'href="{student}"' in dom
-    assert "versión del estudiante" in dom
-    assert 'lang="es"' in dom and "Buscar" in dom
-    shot = ROOT / "_build" / "capturas" / "laboratorio.png"
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    run_chromium(exe, tmp_path, f"--screenshot={shot}", "--window-size=1280,1800", page(lab).as_uri())
-    assert shot.is_file()
+def _fallos(resultados: dict, clave) -> str:
+    lineas = [f"{pagina}: {x}" for pagina, datos in resultados.items() for x in clave(datos)]
+    return "\n".join(lineas[:60]) + (f"\n… y {len(lineas) - 60} más" if len(lineas) > 60 else "")
+
+
+def test_browser_visits_every_page(browser_visit):
+    esperadas = set(html_pages())
+    assert set(browser_visit) == esperadas
+    for f in toc_files():
+        assert f + ".html" in browser_visit, f"el navegador no visitó {f}"
+    assert all(d["lang"] == "es" for d in browser_visit.values()), "alguna página no declara lang=es"
+
+
+def test_no_javascript_errors(browser_visit):
+    """Ninguna excepción de JavaScript ni error de consola en ninguna página."""
+    problemas = _fallos(browser_visit, lambda d: d["errores"])
+    assert not problemas, "errores de JavaScript o de consola:\n" + problemas
+
+
+def test_no_failed_or_external_requests(browser_visit):
+    """Todo se sirve desde el propio sitio (funciona sin Internet) y nada da 404."""
+    externas = _fallos(browser_visit, lambda d: d["externas"])
+    assert not externas, "peticiones a otros servidores (el sitio debe funcionar sin Internet):\n" + externas
+    fallidas = _fallos(browser_visit, lambda d: d["fallidas"])
+    assert not fallidas, "peticiones fallidas:\n" + fallidas
+
+
+def test_no_duplicate_scripts(browser_visit):
+    """Cada script (archivo o código en línea) se incluye una sola vez en cada página."""
+    def repetidos(d):
+        vistos = {}
+        for s in d["scripts"]:
+            vistos[s] = vistos.get(s, 0) + 1
+        return [f"{n} veces: {s[:100]}" for s, n in vistos.items() if n > 1]
+    problemas = _fallos(browser_visit, repetidos)
+    assert not problemas, "scripts incluidos más de una vez:\n" + problemas
+
+
+def test_mathjax_loaded_once_and_renders(browser_visit):
+    for pagina, d in browser_visit.items():
+        assert len(d["mathjax_scripts"]) <= 1, f"{pagina}: MathJax se carga {len(d['mathjax_scripts'])} veces"
+        assert all(urllib.parse.urlsplit(s).netloc.startswith("127.0.0.1") for s in d["mathjax_scripts"])
+        assert d["merror"] == 0, f"{pagina}: MathJax encontró errores al renderizar"
+    for f in toc_files():
+        if f.startswith("chapters/"):
+            d = browser_visit[f + ".html"]
+            assert d["mathjax"] and len(d["ecuaciones"]) >= 5, f"{f}: MathJax no renderizó las ecuaciones"
+
+
+def test_display_equations_fit_their_column(browser_visit):
+    """A 1280 px ninguna ecuación en bloque es más ancha que su columna ni tapa su número."""
+    def anchas(d):
+        return [f"ecuación {e['numero'] or e['id'] or '(sin número)'}: {e['ancho']} px en una columna de "
+                f"{e['columna']} px" + (" y tapa su número" if e["solapa"] else "")
+                for e in d["ecuaciones"] if e["ancha"] or e["solapa"]]
+    problemas = _fallos(browser_visit, anchas)
+    assert not problemas, "ecuaciones recortadas a 1280 px (pártelas con aligned):\n" + problemas
+
+
+def _alt_problema(img: dict) -> str | None:
+    alt = (img["alt"] or "").strip()
+    if not alt:
+        return "sin texto alternativo"
+    if re.search(r"[/\\]|\.(png|jpe?g|svg|gif|webp)\b|_images", alt, re.I):
+        return f"el texto alternativo es una ruta: {alt!r}"
+    palabras = re.findall(r"[a-záéíóúüñ]+", alt.lower())
+    if PALABRAS_EN & set(palabras):
+        return f"texto alternativo en inglés: {alt!r}"
+    if len(palabras) < 4 or not (PALABRAS_ES & set(palabras) or re.search(r"[áéíóúñ]", alt.lower())):
+        return f"texto alternativo que no describe en español lo que muestra: {alt!r}"
+    return None
+
+
+def test_content_images_have_spanish_alt_text(browser_visit):
+    def malas(d):
+        out = []
+        for img in d["imagenes"]:
+            if img["contenido"] and not img["src"].startswith("data:") or "_images/" in img["src"]:
+                problema = _alt_problema(img)
+                if problema:
+                    out.append(f"{img['src'][:60]}: {problema}")
+            if not img["cargada"]:
+                out.append(f"{img['src'][:60]}: imagen rota")
+        return out
+    problemas = _fallos(browser_visit, malas)
+    assert not problemas, "figuras sin texto alternativo en español:\n" + problemas
+
+
+def test_no_english_ui(browser_visit):
+    """Ni en el texto visible ni en aria-label, title, alt o placeholder, ni en el issue precargado."""
+    def ingles(d):
+        out = []
+        for patron in ENGLISH_UI_RE:
+            if m := re.search(patron, d["texto"]):
+                i = m.start()
+                out.append(f"texto {m.group(0)!r} en «…{d['texto'][max(0, i - 40):i + 40]}…»")
+            out += [f"atributo {a[:90]!r}" for a in d["atributos"] if re.search(patron, a)]
+            out += [f"issue precargado {u[-90:]!r}" for u in d["enlaces_issue"] if re.search(patron, u)]
+        return sorted(set(out))
+    problemas = _fallos(browser_visit, ingles)
+    assert not problemas, "textos de interfaz en inglés o mal traducidos:\n" + problemas
+
+
+def test_no_solution_markers(browser_visit):
+    """Ninguna celda de cuaderno muestra ``### BEGIN/END SOLUTION`` (el cuaderno fuente los conserva).
+
+    Se revisan las celdas (``.cell``) de todas las páginas: la guía docente puede
+    nombrar los marcadores en su prosa para explicar cómo se escribe un laboratorio.
+    """
+    problemas = _fallos(browser_visit, lambda d: [f"{d['marcadores']} celdas muestran BEGIN/END SOLUTION"]
+                        * bool(d["marcadores"]))
+    assert not problemas, "marcadores de solución a la vista:\n" + problemas
+    for rel in html_pages():
+        for linea in (HTML / rel).read_text(encoding="utf-8").splitlines():
+            assert not re.fullmatch(r"(<[^>]+>)*\s*### (BEGIN|END) SOLUTION\s*(<[^>]+>)*", linea), rel
+
+
+def test_lab_launch_button_opens_student_copy(browser_visit):
+    labs = lab_pages()
+    assert labs, "no hay páginas de laboratorio"
+    for rel in labs:
+        student = notebooks.colab_link(f"labs/{notebooks.STUDENT_DIR}/{Path(rel).stem}.ipynb")
+        enlaces = browser_visit[rel]["colab"]
+        assert any(e["boton"] for e in enlaces), f"{rel}: falta el botón de Colab"
+        for e in enlaces:
+            assert e["href"] == student, f"{rel}: el enlace a Colab abre {e['href']}, no la versión del estudiante"
+    for f in toc_files():
+        if f.startswith("chapters/"):
+            enlaces = browser_visit[f + ".html"]["colab"]
+            assert enlaces and all(e["href"] == notebooks.colab_link(f + ".ipynb") for e in enlaces if e["boton"])
+
+
+def test_lab_solutions_folded_with_their_output(browser_visit):
+    """Cada solución, con su salida, va plegada bajo «Mostrar solución»."""
+    for rel in lab_pages():
+        nb = notebooks.load(ROOT / rel.replace(".html", ".ipynb"))
+        n = sum(notebooks.is_solution_cell(c) for c in nb["cells"])
+        soluciones = browser_visit[rel]["soluciones"]
+        assert len(soluciones) == n, f"{rel}: {len(soluciones)} soluciones plegadas de {n}"
+        for s in soluciones:
+            assert s["etiqueta"].startswith("Mostrar solución"), f"{rel}: la solución se pliega bajo {s['etiqueta']!r}"
+            assert not s["salida_fuera"], f"{rel}: la salida de una solución queda a la vista"
+
+
+def test_nothing_clipped_desktop_and_mobile(browser_visit):
+    """A 1280 y a 390 px nada queda cortado sin poder desplazarse, y el código, las tablas
+    y las ecuaciones caben en su columna (solo las salidas de celdas pueden desplazarse)."""
+    informe = []
+    for ancho in ("1280", "390"):
+        def problemas(d, ancho=ancho):
+            r = d[f"recortes_{ancho}"]
+            out = [f"{ancho} px, cortado: {x}" for x in r["recortados"]]
+            out += [f"{ancho} px, obliga a desplazarse de lado: {x}" for x in r["desplazables"]]
+            if r["documento"] > int(ancho) + 1:
+                out.append(f"{ancho} px: la página mide {r['documento']} px de ancho")
+            return out
+        if texto := _fallos(browser_visit, problemas):
+            informe.append(texto)
+    assert not informe, "contenido cortado o que no cabe:\n" + "\n".join(informe)
+
+
+def test_chapter_figures_and_screenshots(browser_visit):
+    for f in toc_files():
+        if f.startswith("chapters/"):
+            figuras = [i for i in browser_visit[f + ".html"]["imagenes"] if "_images/" in i["src"]]
+            assert figuras and all(i["cargada"] for i in figuras), f"{f}: figuras ausentes o rotas"
+    for nombre in CAPTURAS:
+        for ancho in (ANCHO_ESCRITORIO, ANCHO_MOVIL):
+            shot = ROOT / "_build" / "capturas" / f"{nombre.replace('/', '_')}_{ancho}.png"
+            assert shot.is_file() and shot.stat().st_size > 10_000, f"falta la captura {shot.name}"

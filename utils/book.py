@@ -74,7 +74,11 @@ def use_course_style() -> None:
         "axes.spines.right": False,
         "axes.titlesize": 12,
         "axes.labelsize": 11,
-        "legend.frameon": False,
+        # Leyenda con fondo: si una curva o una frontera pasa por detrás, no la tacha.
+        "legend.frameon": True,
+        "legend.framealpha": 0.92,
+        "legend.facecolor": "white",
+        "legend.edgecolor": "0.8",
         "savefig.bbox": "tight",
         "axes.formatter.use_locale": False,
     })

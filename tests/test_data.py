@@ -132,3 +132,19 @@ def test_real_mnist_test_split(offline):
     (x_tr, y_tr), (x_te, y_te) = data.load_mnist(idx_dir=SHARED / "mnist-idx", verbose=False)
     assert x_tr.shape == (8000, 28, 28) and x_te.shape == (2000, 28, 28)
     assert x_tr.max() == 255 and set(np.unique(y_tr)) == set(range(10))
+
+
+def test_load_co2_weekly_has_no_gaps(capsys):
+    serie = data.load_co2_weekly()
+    assert serie.shape == (2284,) and not serie.isna().any()
+    assert serie.index[0].year == 1958 and serie.index[-1].year == 2001
+    assert 310 < serie.min() and serie.max() < 380
+    mensaje = capsys.readouterr().out
+    assert "interpolación" in mensaje and "59" in mensaje and serie.attrs["faltantes"] == 59
+    # Una semana que faltaba queda entre sus vecinas (interpolación lineal).
+    from statsmodels.datasets import co2
+
+    crudo = co2.load_pandas().data["co2"]
+    i = int(np.flatnonzero(crudo.isna().to_numpy())[5])
+    assert min(serie.iloc[i - 1], serie.iloc[i + 1]) - 1e-9 <= serie.iloc[i] <= max(serie.iloc[i - 1], serie.iloc[i + 1]) + 1e-9
+    assert data.load_co2_weekly(verbose=False).equals(serie)

@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 
 from utils.rnn import (
+    clip_gradients,
     gradient_factor,
     gru_cell_forward,
     gru_forward,
     lstm_cell_forward,
     lstm_forward,
+    make_windows,
     rnn_cell_forward,
     rnn_forward,
 )
@@ -185,6 +187,47 @@ def test_gradient_factor_examples():
     np.testing.assert_allclose(gradient_factor([0.9, 1.1], 10), [0.9 ** 10, 1.1 ** 10])
 
 
+def test_clip_gradients_matches_tensorflow_global_norm():
+    import tensorflow as tf
+
+    grads = [RNG.normal(size=(3, 4)) * 10, RNG.normal(size=(4,)) * 10]
+    for max_norm in (0.5, 1.0, 1e6):
+        clipped, norm = clip_gradients(grads, max_norm)
+        expected, tf_norm = tf.clip_by_global_norm([tf.constant(g) for g in grads], max_norm)
+        assert norm == pytest.approx(float(tf_norm))
+        for got, want, g in zip(clipped, expected, grads):
+            np.testing.assert_allclose(got, want.numpy(), rtol=1e-12)
+            assert got.shape == g.shape
+    # Sin recorte, la lista no cambia; con recorte, la norma queda exactamente en max_norm.
+    same, _ = clip_gradients(grads, 1e6)
+    assert all(np.array_equal(a, b) for a, b in zip(same, grads))
+    short, _ = clip_gradients(grads, 2.0)
+    assert np.sqrt(sum(np.sum(g ** 2) for g in short)) == pytest.approx(2.0)
+    zeros, norm0 = clip_gradients([np.zeros(3)], 1.0)
+    assert norm0 == 0.0 and not np.isnan(zeros[0]).any()
+
+
+def test_clip_gradients_equals_keras_global_clipnorm():
+    var = keras.Variable(np.zeros(3, dtype="float32"))
+    grad = np.array([30.0, 40.0, 0.0], dtype="float32")
+    keras.optimizers.SGD(learning_rate=0.1, global_clipnorm=1.0).apply([grad], [var])
+    (clipped,), _ = clip_gradients([grad], 1.0)
+    np.testing.assert_allclose(np.asarray(var), -0.1 * clipped, atol=1e-7)
+
+
+def test_make_windows_shapes_and_targets():
+    serie = np.arange(10.0)
+    X, y = make_windows(serie, length=4, horizon=2)
+    assert X.shape == (5, 4, 1) and y.shape == (5,)
+    np.testing.assert_array_equal(X[0, :, 0], [0, 1, 2, 3])
+    np.testing.assert_array_equal(y, X[:, -1, 0] + 2)
+    X2, y2 = make_windows(np.column_stack([serie, -serie]), length=3)
+    assert X2.shape == (7, 3, 2)
+    np.testing.assert_array_equal(y2, serie[3:])
+    X1, y1 = make_windows(serie, length=9)
+    assert X1.shape == (1, 9, 1) and y1[0] == 9.0
+
+
 # ---------------------------------------------------------------------------
 # Entradas incorrectas: errores claros en español
 # ---------------------------------------------------------------------------
@@ -223,6 +266,13 @@ BAD_CALLS = [
     ("gradient_factor: n negativo", lambda: gradient_factor(2, -1), ValueError, "negativo"),
     ("gradient_factor: n real", lambda: gradient_factor(2, 1.5), TypeError, "entero"),
     ("gradient_factor: w texto", lambda: gradient_factor("2", 3), TypeError, "numérico"),
+    ("clip_gradients: max_norm cero", lambda: clip_gradients([np.ones(2)], 0.0), ValueError, "positivo"),
+    ("clip_gradients: lista vacía", lambda: clip_gradients([], 1.0), TypeError, "lista"),
+    ("clip_gradients: un arreglo suelto", lambda: clip_gradients(np.ones(3), 1.0), TypeError, "lista"),
+    ("make_windows: serie corta", lambda: make_windows(np.arange(5.0), length=5), ValueError, "no alcanza"),
+    ("make_windows: largo cero", lambda: make_windows(np.arange(5.0), length=0), ValueError, "positivo"),
+    ("make_windows: horizonte real", lambda: make_windows(np.arange(5.0), 2, horizon=1.5), TypeError, "entero"),
+    ("make_windows: serie 3-D", lambda: make_windows(np.ones((4, 2, 2)), 2), ValueError, "1-D"),
 ]
 
 

@@ -11,6 +11,7 @@ Módulos de contenido (NumPy puro, con docstrings y errores en español):
 - ``neuron``: regresión logística (una neurona) con descenso del gradiente.
 - ``mlp``: red densa de cualquier profundidad, retropropagación y comprobación de gradientes.
 - ``optimizers``: SGD (con momento y Nesterov), RMSprop y Adam, iguales a los de Keras.
+- ``metrics``: matriz de confusión, precisión, exhaustividad y F1 calculadas a mano.
 - ``conv``: convolución y *pooling* (versión con bucles y vectorizada), tamaños y parámetros.
 - ``rnn``: celdas y capas SimpleRNN, LSTM y GRU con la disposición de pesos de Keras.
 - ``counting``: parámetros y multiplicaciones-sumas por capa de un modelo de Keras.
@@ -19,8 +20,9 @@ Módulos de contenido (NumPy puro, con docstrings y errores en español):
 Herramientas del curso:
 
 - ``device``: qué acelerador hay y a qué escala entrenar.
-- ``data``: cargadores que funcionan sin Internet (Fashion-MNIST, MNIST).
+- ``data``: cargadores que funcionan sin Internet (Fashion-MNIST, MNIST, CO₂ semanal de Mauna Loa).
 - ``book``: valores para la prosa (``glue``), código fuente y estilo de figuras.
+- ``plots``: figuras compartidas (frontera de decisión de un clasificador de dos rasgos).
 - ``checks``: comprobaciones de los laboratorios con mensajes que enseñan.
 - ``notebooks``: celda de preparación, metadatos y cuadernos del estudiante.
 - ``grade``: calificación de entregas con nbval (``python -m utils.grade``).

@@ -26,6 +26,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 FASHION_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                  "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+# Nombres en español de las 10 clases de Fashion-MNIST, en el orden de sus etiquetas 0–9.
+FASHION_CLASSES_ES = ["camiseta", "pantalón", "suéter", "vestido", "abrigo",
+                      "sandalia", "camisa", "zapatilla", "bolso", "botín"]
 
 
 class DatasetUnavailable(RuntimeError):
@@ -156,3 +159,34 @@ def load_mnist(idx_dir=None, test_fraction: float = 0.2, seed: int = 0, verbose:
         "MNIST", keras_cache_dir() / "mnist.npz",
         " Sin Internet también sirve una carpeta con t10k-images-idx3-ubyte.gz y "
         "t10k-labels-idx1-ubyte.gz indicada en la variable MNIST_IDX_DIR."))
+
+
+def load_co2_weekly(verbose: bool = True):
+    """CO₂ atmosférico semanal de Mauna Loa (ppm), de ``statsmodels``, sin huecos.
+
+    La serie trae semanas sin medición (``NaN``); aquí se rellenan por
+    interpolación lineal entre las semanas vecinas, que conserva la tendencia
+    y el ciclo anual. Devuelve una ``pandas.Series`` con índice semanal
+    (2284 semanas, de marzo de 1958 a diciembre de 2001); cuántas semanas se
+    rellenaron queda en ``serie.attrs["faltantes"]``. El conjunto viene dentro
+    de ``statsmodels``: no necesita Internet.
+
+    >>> co2 = load_co2_weekly(verbose=False)  # doctest: +SKIP
+    >>> co2.shape, int(co2.isna().sum())       # doctest: +SKIP
+    ((2284,), 0)
+    """
+    try:
+        from statsmodels.datasets import co2
+    except ImportError:
+        raise DatasetUnavailable(
+            "Para la serie de CO₂ hace falta el paquete statsmodels (viene instalado en Colab; "
+            "en local: pip install statsmodels).") from None
+    raw = co2.load_pandas().data["co2"].astype(float)
+    missing = int(raw.isna().sum())
+    series = raw.interpolate(method="linear", limit_direction="both")
+    series.name = "co2"
+    series.attrs["faltantes"] = missing      # cuántas semanas se rellenaron
+    if verbose:
+        print(f"CO₂ de Mauna Loa: {len(series)} semanas ({series.index[0]:%Y-%m-%d} a "
+              f"{series.index[-1]:%Y-%m-%d}); {missing} semanas sin medición rellenadas por interpolación lineal.")
+    return series

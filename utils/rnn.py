@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import sigmoid, tanh
-from .validation import as_array, check_nonnegative_int
+from .validation import as_array, check_nonnegative_int, check_positive_int
 
 __all__ = [
     "rnn_cell_forward",
@@ -31,6 +31,8 @@ __all__ = [
     "lstm_forward",
     "gru_forward",
     "gradient_factor",
+    "clip_gradients",
+    "make_windows",
 ]
 
 
@@ -274,3 +276,60 @@ def gradient_factor(w, n):
     with np.errstate(over="ignore", under="ignore"):
         result = w ** n
     return float(result) if result.ndim == 0 else result
+
+
+def clip_gradients(grads, max_norm):
+    """Recorta una lista de gradientes por su norma global; devuelve ``(recortados, norma)``.
+
+    Si la norma de todos los gradientes juntos, ``‖g‖ = sqrt(Σ g²)``, supera
+    ``max_norm``, cada uno se multiplica por ``max_norm / ‖g‖``: la dirección no
+    cambia y la longitud queda en ``max_norm``. Si no la supera, no se tocan.
+    Es lo que hace Keras con ``optimizer(global_clipnorm=max_norm)``.
+
+    >>> g, norma = clip_gradients([np.array([3.0, 4.0])], max_norm=1.0)
+    >>> g[0], norma
+    (array([0.6, 0.8]), 5.0)
+    """
+    if not isinstance(max_norm, (int, float, np.floating, np.integer)) or not max_norm > 0:
+        raise ValueError(f"`max_norm` debe ser un número positivo; llegó {max_norm!r}.")
+    if isinstance(grads, np.ndarray) or not grads:
+        raise TypeError("`grads` debe ser una lista no vacía de arreglos (un gradiente por peso).")
+    grads = [as_array(g, f"grads[{i}]") for i, g in enumerate(grads)]
+    norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
+    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return [g * scale for g in grads], norm
+
+
+# ---------------------------------------------------------------------------
+# Ventanas de una serie temporal
+# ---------------------------------------------------------------------------
+
+def make_windows(series, length, horizon=1):
+    """Corta una serie en ventanas ``(batch, time, features)`` y sus objetivos.
+
+    La ventana ``i`` son los valores ``series[i], …, series[i + length − 1]`` y su
+    objetivo es el valor ``horizon`` pasos después del último:
+    ``series[i + length − 1 + horizon]``. Una serie 1-D se trata como una sola
+    característica. Formas: ``series`` (n,) o (n, features) → ``X``
+    (n − length − horizon + 1, length, features) e ``y`` (mismo batch,) con la
+    primera característica como objetivo.
+
+    >>> X, y = make_windows(np.arange(6.0), length=3)
+    >>> X.shape, X[0, :, 0], y
+    ((3, 3, 1), array([0., 1., 2.]), array([3., 4., 5.]))
+    """
+    values = as_array(series, "series")
+    if values.ndim == 1:
+        values = values[:, None]
+    if values.ndim != 2:
+        raise ValueError(f"`series` debe ser 1-D (n,) o 2-D (n, features); tiene forma {values.shape}.")
+    length = check_positive_int(length, "length")
+    horizon = check_positive_int(horizon, "horizon")
+    n = values.shape[0] - length - horizon + 1
+    if n < 1:
+        raise ValueError(
+            f"La serie tiene {values.shape[0]} valores: no alcanza para una ventana de {length} "
+            f"pasos más un objetivo {horizon} pasos después."
+        )
+    idx = np.arange(n)[:, None] + np.arange(length)[None, :]
+    return values[idx], values[idx[:, -1] + horizon, 0]

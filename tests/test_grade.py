@@ -1,10 +1,12 @@
 """El calificador, probado sobre cada laboratorio real.
 
-Para cada laboratorio: la fuente obtiene todos los puntos, la versión del
-estudiante falla todas las comprobaciones y cada respuesta incorrecta de los
-metadatos hace fallar la comprobación de su ejercicio. Además: archivos dañados,
-bucles infinitos, entregas que intentan cambiar las comprobaciones o escribir
-fuera de su directorio temporal.
+Para cada laboratorio, en un solo lote con dos trabajos: la fuente obtiene todos
+los puntos, la versión del estudiante falla todas las comprobaciones y cada
+respuesta incorrecta de los metadatos hace fallar la comprobación de su
+ejercicio (cada una cortada justo después de su comprobación, para que sea
+barata). Además: archivos dañados, bucles infinitos, metadatos perdidos y la
+línea de órdenes. Los ataques están en ``test_grade_adversarial.py`` y las
+piezas sin núcleo (análisis estático, avisos, sandbox) en ``test_grade_static.py``.
 """
 
 import copy
@@ -27,47 +29,90 @@ def _write(path, nb):
     return path
 
 
+def truncated_after_check(nb, exercise):
+    """Copia de ``nb`` que termina en la celda de comprobación de ``exercise``."""
+    nb = copy.deepcopy(nb)
+    end = next(i for i, c in enumerate(nb["cells"])
+               if c.get("metadata", {}).get("curso", {}).get("comprueba") == exercise)
+    nb["cells"] = nb["cells"][: end + 1]
+    return nb
+
+
 @pytest.fixture(scope="module", params=sorted(LABS), ids=str)
-def lab(request):
-    return request.param, LABS[request.param]
+def lab_batch(request, tmp_path_factory):
+    """Califica en un lote la fuente, la versión del estudiante y cada respuesta incorrecta."""
+    name, path = request.param, LABS[request.param]
+    tmp = tmp_path_factory.mktemp(name)
+    nb = notebooks.load(path)
+    files = {"fuente": _write(tmp / f"{name}.ipynb", nb),
+             "estudiante": _write(tmp / f"{name}_estudiante.ipynb",
+                                  notebooks.load(path.parent / notebooks.STUDENT_DIR / path.name))}
+    wrong = {}
+    for i, cell in enumerate(nb["cells"]):
+        if notebooks.is_solution_cell(cell):
+            info = cell["metadata"]["curso"]
+            bad = copy.deepcopy(nb)
+            bad["cells"][i]["source"] = notebooks.replace_solutions(notebooks._source(cell), info["incorrecta"])
+            bad = truncated_after_check(bad, info["ejercicio"])
+            files[info["ejercicio"]] = _write(tmp / f"{name}_mal_{info['ejercicio']}.ipynb", bad)
+            wrong[info["ejercicio"]] = True
+    results = grade.grade_batch(list(files.values()), LABS, jobs=2)
+    return name, dict(zip(files, results)), wrong
 
 
 def test_labs_exist():
     assert LABS, "no hay laboratorios en labs/"
 
 
-def test_source_gets_full_points(lab):
-    name, path = lab
-    r = grade.grade_file(path, LABS)
+def test_source_gets_full_points(lab_batch):
+    name, results, _ = lab_batch
+    r = results["fuente"]
     assert r.graded, r.status
     assert r.total == r.max_total > 0, r.feedback
 
 
-def test_student_version_fails_every_check(lab):
-    name, path = lab
-    r = grade.grade_file(path.parent / notebooks.STUDENT_DIR / path.name, LABS)
+def test_student_version_fails_every_check(lab_batch):
+    name, results, _ = lab_batch
+    r = results["estudiante"]
     assert r.graded, r.status
     assert r.total == 0
     assert set(r.feedback) == set(r.maximum), "alguna comprobación pasó sin resolver el ejercicio"
     assert all("Todavía no completaste" in m or "Error" in m for m in r.feedback.values()), r.feedback
+    assert not r.warnings, f"la versión del estudiante no debería tener avisos: {r.warnings}"
 
 
-def test_each_wrong_answer_fails_its_check(lab, tmp_path):
-    name, path = lab
-    nb = notebooks.load(path)
-    mutated = []
-    for i, cell in enumerate(nb["cells"]):
-        if notebooks.is_solution_cell(cell):
-            info = cell["metadata"]["curso"]
-            bad = copy.deepcopy(nb)
-            bad["cells"][i]["source"] = notebooks.replace_solutions(notebooks._source(cell), info["incorrecta"])
-            mutated.append((info["ejercicio"], _write(tmp_path / f"{name}_{info['ejercicio']}.ipynb", bad)))
-    assert mutated
-    for exercise, sub in mutated:
-        r = grade.grade_file(sub, LABS)
+def test_each_wrong_answer_fails_its_check(lab_batch):
+    name, results, wrong = lab_batch
+    assert wrong, "el laboratorio no tiene respuestas incorrectas en sus metadatos"
+    for exercise in wrong:
+        r = results[exercise]
         assert r.graded, r.status
         assert r.scores[exercise] == 0, f"la respuesta incorrecta de «{exercise}» pasó su comprobación"
         assert r.total < r.max_total
+
+
+def test_check_cells_only_use_private_names_and_the_exercise_objects(lab_batch):
+    """Convención: una comprobación solo usa lo que importa (nombres privados) y los objetos de su ejercicio."""
+    import ast
+    import builtins
+
+    name, _, _ = lab_batch
+    reference = notebooks.load(LABS[name])
+    for exercise, info in grade.official_checks(reference).items():
+        tree = ast.parse(info["source"])
+        bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        bound |= set(grade.imported_names([info["source"]]))
+        bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        free = used - bound - set(dir(builtins)) - set(info["usa"])
+        assert not free, (f"la comprobación de «{exercise}» usa {sorted(free)}, que no importa ni pide el ejercicio "
+                          f"(pide {info['usa']}): impórtalos dentro de la celda con nombres privados")
+        public = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                  for a in n.names} - {"*"}
+        assert all(p.startswith("_") for p in public), (
+            f"la comprobación de «{exercise}» importa {sorted(p for p in public if not p.startswith('_'))} "
+            "sin nombre privado (usa `import numpy as _np`)")
 
 
 def test_batch_with_corrupt_files_and_csv(tmp_path):
@@ -80,9 +125,10 @@ def test_batch_with_corrupt_files_and_csv(tmp_path):
     (subs / "lista.ipynb").write_text("[1, 2, 3]", encoding="utf-8")
     (subs / "notas.pdf").write_bytes(b"%PDF-1.4")
     (subs / "desconocido.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    (subs / "celdas_raras.ipynb").write_text(json.dumps({"cells": [1, "x", {"cell_type": "code"}], "metadata": {}}))
     out_csv = tmp_path / "notas.csv"
     proc = subprocess.run([sys.executable, "-m", "utils.grade", str(subs), str(tmp_path / "no-existe.ipynb"),
-                           "--csv", str(out_csv)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                           "--csv", str(out_csv), "--trabajos", "2"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 1, "con entregas ilegibles el código de salida debe ser 1"
     text = proc.stdout
     assert "archivo corrupto" in text
@@ -94,73 +140,44 @@ def test_batch_with_corrupt_files_and_csv(tmp_path):
     rows = {os.path.basename(r["entrega"]): r for r in csv.DictReader(out_csv.open(encoding="utf-8"))}
     good = rows[f"{name}_ana.ipynb"]
     assert good["estado"] == "calificado" and good["total"] == good["maximo"]
+    assert "igual a la solución oficial" in good["avisos"]
     assert rows["roto.ipynb"]["estado"].startswith("error")
+    assert len(rows) == 8 and rows["celdas_raras.ipynb"]["estado"].startswith("error")
 
 
 def test_all_good_batch_exits_zero(tmp_path):
     name, path = sorted(LABS.items())[0]
-    sub = tmp_path / "lab.ipynb"
-    sub.write_bytes(path.read_bytes())
+    nb = notebooks.load(path)
+    first = next(iter(notebooks.exercise_cells(nb)))
+    sub = _write(tmp_path / f"{name}.ipynb", truncated_after_check(nb, first))
     proc = subprocess.run([sys.executable, "-m", "utils.grade", str(sub), "--csv", str(tmp_path / "c.csv")],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 de 1 entregas calificadas" in proc.stdout
 
 
-def test_infinite_loop_is_stopped(tmp_path):
+def test_whole_submission_timeout(tmp_path):
+    """Con un límite total pequeño la entrega entera se corta sin colgar el lote."""
     name, path = sorted(LABS.items())[0]
     nb = notebooks.load(path)
     i, cell = next((i, c) for i, c in enumerate(nb["cells"]) if notebooks.is_solution_cell(c))
     exercise = cell["metadata"]["curso"]["ejercicio"]
     nb["cells"][i]["source"] = notebooks.replace_solutions(notebooks._source(cell), "while True:\n    pass")
-    sub = _write(tmp_path / f"{name}.ipynb", nb)
-    r = grade.grade_file(sub, LABS, cell_timeout=5)
-    assert r.graded, r.status
-    assert r.scores[exercise] == 0, r.feedback
-    assert all("tiempo límite" in msg for msg in r.feedback.values()), r.feedback
-    # Con un límite total pequeño la entrega entera se corta sin colgar el lote.
-    r2 = grade.grade_file(sub, LABS, cell_timeout=600, timeout=20)
-    assert not r2.graded and "tiempo agotado" in r2.status
-
-
-def test_tampered_checks_are_replaced(tmp_path):
-    name, path = sorted(LABS.items())[0]
-    student = notebooks.load(path.parent / notebooks.STUDENT_DIR / path.name)
-    for cell in student["cells"]:
-        if "comprueba" in cell.get("metadata", {}).get("curso", {}):
-            cell["source"] = "print('todo bien')"
-            cell["metadata"]["curso"]["puntos"] = 1000
-    r = grade.grade_file(_write(tmp_path / f"{name}.ipynb", student), LABS)
-    assert r.graded and r.total == 0
-    assert r.max_total == sum(i["puntos"] for i in notebooks.exercise_cells(notebooks.load(path)).values())
-
-
-def test_submission_writes_only_in_a_temporary_directory(tmp_path):
-    name, path = sorted(LABS.items())[0]
-    nb = notebooks.load(path)
-    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "escribe", "metadata": {},
-                        "outputs": [], "source": "from pathlib import Path\n"
-                        "Path('basura.txt').write_text('x')\nPath.home().joinpath('basura_home.txt').write_text('x')"})
-    subs = tmp_path / "entregas"
-    subs.mkdir()
-    sub = _write(subs / f"{name}.ipynb", nb)
-    before = set(os.listdir(ROOT))
-    r = grade.grade_file(sub, LABS)
-    assert r.graded and r.total == r.max_total
-    assert sorted(os.listdir(subs)) == [sub.name]
-    assert set(os.listdir(ROOT)) == before
-    assert not (ROOT / "basura.txt").exists()
-    assert not os.path.exists(os.path.expanduser("~/basura_home.txt"))
+    sub = _write(tmp_path / f"{name}.ipynb", truncated_after_check(nb, exercise))
+    r = grade.grade_file(sub, LABS, cell_timeout=600, timeout=20)
+    assert not r.graded and "tiempo agotado" in r.status
 
 
 @pytest.mark.parametrize("args, expected", [
     ([], "faltan estos argumentos"),
     (["x.ipynb", "--timeout", "abc"], "se esperaba un número entero"),
+    (["x.ipynb", "--trabajos", "0"], "entero positivo"),
+    (["x.ipynb", "--avisos", "nunca"], "opción no válida"),
     (["x.ipynb", "--desconocida"], "argumentos desconocidos"),
 ])
 def test_cli_errors_are_spanish(args, expected):
     proc = subprocess.run([sys.executable, "-m", "utils.grade", *args], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 2 and expected in proc.stderr and "uso:" in proc.stderr
+    assert proc.returncode == 2 and expected in proc.stderr and "uso:" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -168,13 +185,17 @@ def test_lost_metadata_and_renamed_copy_are_still_graded(tmp_path):
     """Un editor que borra los metadatos y un nombre como «Copia de lab01_….ipynb» no rompen la nota."""
     name, path = sorted(LABS.items())[0]
     nb = notebooks.load(path)
+    first = next(iter(notebooks.exercise_cells(nb)))
+    nb = truncated_after_check(nb, first)
     nb["metadata"].pop("curso", None)
     for cell in nb["cells"]:
         cell["metadata"] = {}
-    r = grade.grade_file(_write(tmp_path / f"Copia de {name}.ipynb", nb), LABS)
-    assert r.graded, r.status
-    assert r.total == r.max_total > 0, r.feedback
+    a = _write(tmp_path / f"Copia de {name}.ipynb", nb)
+    nb = copy.deepcopy(nb)
     for i, cell in enumerate(nb["cells"]):  # ids nuevos también: se reconocen por su primera línea
         cell["id"] = f"colab-{i}"
-    r = grade.grade_file(_write(tmp_path / f"Copia de {name}.ipynb", nb), LABS)
-    assert r.total == r.max_total > 0, r.feedback
+    (tmp_path / "b").mkdir()
+    b = _write(tmp_path / "b" / f"Copia de {name}.ipynb", nb)
+    for r in grade.grade_batch([a, b], LABS, jobs=2):
+        assert r.graded, r.status
+        assert r.scores[first] == r.maximum[first] > 0, r.feedback

@@ -95,6 +95,15 @@ def check_true(condition: bool, message: str) -> None:
         raise CheckFailed(message)
 
 
+def check_tuple(value, length: int, message: str) -> None:
+    """Lanza :class:`CheckFailed` con ``message`` si ``value`` no es una tupla de ``length`` elementos.
+
+    >>> check_tuple((1, 2), 2, "Devuelve dos valores.")
+    """
+    if not isinstance(value, tuple) or len(value) != length:
+        raise CheckFailed(message)
+
+
 def passed(exercise: str, points: float) -> None:
     """Anuncia que un ejercicio pasó su comprobación.
 
@@ -104,3 +113,143 @@ def passed(exercise: str, points: float) -> None:
     unidad = "punto" if points == 1 else "puntos"
     pts = int(points) if float(points).is_integer() else points
     print(f"✔ Ejercicio «{exercise}» correcto (+{pts} {unidad}).")
+
+
+# ---------------------------------------------------------------------------
+# Guardia del calificador: que las comprobaciones no dependan de lo que la
+# entrega pudo cambiar. ``python -m utils.grade`` inserta una celda con
+# :func:`snapshot` antes de todo el código de la entrega y ejecuta cada
+# comprobación oficial con :func:`run_official_check`.
+# ---------------------------------------------------------------------------
+
+_SNAPSHOT: dict = {}
+# Nombres de ``builtins`` que IPython o ipykernel cambian en cada ejecución.
+_VOLATILE_BUILTINS = {"input", "raw_input", "_", "__", "___", "display", "get_ipython"}
+# Paquetes cuyos módulos se vigilan enteros (sus diccionarios no cambian al usarse).
+_DEEP_PACKAGES = ("numpy", "utils")
+
+
+def _describe(obj) -> tuple:
+    """Huella de un objeto invocable: el objeto y, si es una función de Python, su código."""
+    inner = getattr(obj, "_implementation", None)  # funciones de NumPy con despacho
+    parts = [obj]
+    for f in (obj, inner):
+        if f is not None and hasattr(f, "__code__"):
+            parts += [f, f.__code__, f.__defaults__, f.__kwdefaults__]
+    return tuple(id(p) for p in parts)
+
+
+def _watch(value) -> bool:
+    import types
+
+    return isinstance(value, (types.ModuleType, type)) or callable(value)
+
+
+def _module_state(module, deep_classes: bool) -> dict:
+    state = {}
+    for key, value in list(vars(module).items()):
+        if not _watch(value) or (module.__name__ == "builtins" and key in _VOLATILE_BUILTINS):
+            continue
+        state[key] = _describe(value)
+        if deep_classes and isinstance(value, type) and getattr(value, "__module__", "") == module.__name__:
+            for attr, member in list(vars(value).items()):
+                if callable(member):
+                    state[f"{key}.{attr}"] = _describe(member)
+    return state
+
+
+def _watched_modules(extra: list[str]) -> dict:
+    import sys
+
+    names = {"builtins", *extra}  # no «sys»: ipykernel cambia sys.stdout, sys.excepthook… en cada celda
+    names |= {n for n in list(sys.modules) if n.split(".")[0] in _DEEP_PACKAGES}
+    return {n: sys.modules[n] for n in sorted(names) if n in sys.modules}
+
+
+def _ipython_hooks() -> tuple:
+    """Transformadores de entrada y eventos de IPython (si hay un núcleo)."""
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    except Exception:  # noqa: BLE001 - sin IPython no hay ganchos que vigilar
+        return ()
+    if ip is None:
+        return ()
+    events = getattr(getattr(ip, "events", None), "callbacks", {}) or {}
+    return (tuple(map(id, ip.input_transformers_cleanup)), tuple(map(id, ip.input_transformers_post)),
+            tuple(map(id, ip.ast_transformers)),
+            tuple((k, tuple(map(id, v))) for k, v in sorted(events.items())))
+
+
+def snapshot(modules: list[str] = ()) -> None:
+    """Guarda la huella de las funciones que usan las comprobaciones (antes de la entrega).
+
+    ``modules`` son los módulos que importan las celdas de comprobación oficiales;
+    se importan aquí. Se vigilan, además, ``builtins``, ``sys`` y todos los
+    módulos de NumPy y de ``utils``.
+    """
+    import builtins
+    import importlib
+    import sys
+
+    for name in modules:
+        importlib.import_module(name)
+    watched = _watched_modules(list(modules))
+    _SNAPSHOT.clear()
+    _SNAPSHOT.update(
+        builtins=builtins, modules=watched, extra=list(modules), hooks=_ipython_hooks(),
+        state={n: _module_state(m, n.split(".")[0] == "utils") for n, m in watched.items()},
+        sys_modules=sys.modules, compile=compile, exec=exec,
+    )
+
+
+def tampering() -> list[str]:
+    """Lista (en español) de lo que cambió desde :func:`snapshot`; vacía si nada."""
+    if not _SNAPSHOT:
+        return []
+    import sys
+
+    found = []
+    if sys.modules is not _SNAPSHOT["sys_modules"]:
+        found.append("se reemplazó `sys.modules`")
+    for name, module in _SNAPSHOT["modules"].items():
+        if _SNAPSHOT["sys_modules"].get(name) is not module:
+            found.append(f"`sys.modules[{name!r}]` ya no es el módulo original")
+            continue
+        now = _module_state(module, name.split(".")[0] == "utils")
+        for key, print_ in _SNAPSHOT["state"][name].items():
+            if now.get(key) != print_:
+                found.append(f"`{name}.{key}` no es el original" if name != "builtins" else f"la función interna `{key}` no es la original")
+    if _ipython_hooks() != _SNAPSHOT["hooks"]:
+        found.append("se añadieron transformadores o eventos de IPython que pueden reescribir las celdas")
+    return found
+
+
+def run_official_check(exercise: str, source: str, uses: list[str]) -> None:
+    """Ejecuta la comprobación oficial ``source`` aislada del cuaderno del estudiante.
+
+    Antes revisa que ninguna función de la que dependa haya sido cambiada
+    (:func:`tampering`). La comprobación corre en un espacio de nombres nuevo que
+    solo contiene los objetos que pide el ejercicio (``uses``), tomados del
+    cuaderno; todo lo demás lo importa ella misma.
+    """
+    import sys
+
+    problems = tampering()
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; y {len(problems) - 5} más" if len(problems) > 5 else "")
+        raise CheckFailed(f"Manipulación detectada antes de comprobar «{exercise}»: {shown}. "
+                          "Esta comprobación no cuenta.")
+    user = sys._getframe(1).f_globals
+    namespace = {"__builtins__": _SNAPSHOT.get("builtins") or __builtins__, "__name__": "__main__"}
+    namespace.update({n: user[n] for n in uses if n in user})
+    code = (_SNAPSHOT.get("compile") or compile)(source, f"<comprobación de {exercise}>", "exec")
+    try:
+        (_SNAPSHOT.get("exec") or exec)(code, namespace)
+    except NameError as exc:
+        missing = getattr(exc, "name", None)
+        if missing in uses:
+            raise CheckFailed(f"Tu cuaderno no define `{missing}`, que pide el ejercicio «{exercise}». "
+                              "¿Ejecutaste su celda, o le cambiaste el nombre?") from None
+        raise

@@ -1,0 +1,152 @@
+"""Piezas del calificador que no necesitan ejecutar cuadernos: análisis estático,
+normalización, avisos, política, orden de bubblewrap y la guardia en proceso."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from utils import checks, grade, notebooks
+
+ROOT = notebooks.ROOT
+IMPORTED = grade.imported_names(["import numpy as np\nimport sys, importlib\nfrom utils import checks\nimport builtins"])
+PROTECTED = {"check_close": "utils.checks.check_close", "_np": "numpy", "_sigmoid_ref": "utils.activations.sigmoid"}
+
+
+@pytest.mark.parametrize("code, what", [
+    ("np.allclose = lambda *a, **k: True", "np.allclose"),
+    ("np.linalg.norm = abs", "np.linalg.norm"),
+    ("builtins.isinstance = lambda *a: True", "builtins.isinstance"),
+    ("sys.modules['utils.checks'] = object()", "sys.modules"),
+    ("sys.modules.update({})", "sys.modules"),
+    ("setattr(np, 'allclose', print)", "setattr"),
+    ("importlib.reload(checks)", "reload"),
+    ("def check_close(*a, **k):\n    pass", "check_close"),
+    ("check_close = print", "check_close"),
+    ("from utils.losses import binary_cross_entropy as check_close", "check_close"),
+    ("__builtins__ = {}", "__builtins__"),
+    ("get_ipython().input_transformers_cleanup.append(len)", "input_transformers_cleanup"),
+    ("get_ipython().events.register('pre_run_cell', print)", "events.register"),
+    ("import sys\nf = sys._getframe(1).f_globals", "_getframe"),
+    ("checks.check_close.__code__ = (lambda: 0).__code__", "__code__"),
+    ("import ctypes", "ctypes"),
+])
+def test_static_scan_finds_tampering(code, what):
+    found = grade.tampering_findings(code, IMPORTED, PROTECTED)
+    assert found and any(what.split(".")[-1] in f for f in found), found
+
+
+@pytest.mark.parametrize("code", [
+    "import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
+    "from utils.checks import call_student, check_close, check_true, passed",
+    "plt.rcParams['figure.dpi'] = 100\nos.environ['X'] = '1'\nmodel.trainable = False",
+    "w = np.zeros(3)\nw[0] = 1\nself_like = {}\nself_like['a'] = 2",
+    "x = np.stack([a, b])\nclass Capa:\n    def __init__(self):\n        self.w = 0",
+    "%matplotlib inline\nimport numpy as np",
+    "esto no es python (",
+])
+def test_static_scan_accepts_ordinary_code(code):
+    assert grade.tampering_findings(code, IMPORTED, PROTECTED) == []
+
+
+def test_normalization_ignores_names_comments_and_docstrings():
+    a = 'def sigmoid(z):\n    """Doc."""\n    return 1 / (1 + np.exp(-z))  # comentario'
+    b = "def f(x):\n    return 1 / (1 + np.exp(-x))"
+    c = "def sigmoid(z):\n    return 1.0 / (1.0 + np.exp(-z))"
+    assert grade._normalized(a) == grade._normalized(b) != grade._normalized(c)
+
+
+@pytest.mark.parametrize("code, found", [
+    ("from utils.activations import sigmoid", ["utils.activations"]),
+    ("import utils.neuron as n", ["utils.neuron"]),
+    ("from utils import losses, checks", ["utils.losses"]),
+    ("import utils\nutils.neuron.train", ["utils.neuron"]),
+    ("import importlib\nimportlib.import_module('utils.mlp')", ["utils.mlp"]),
+    ("from utils.checks import check_close\nfrom utils import data, book", []),
+])
+def test_reference_imports(code, found):
+    assert grade._reference_imports(code, set(grade.DEFAULT_ALLOWED)) == found
+
+
+def test_policy_and_copies():
+    a = grade.Result(path=Path("a.ipynb"), lab="l", scores={"e": 2, "f": 2}, maximum={"e": 2, "f": 2},
+                     warnings={"e": ["usa la implementación de referencia"]}, fingerprints={"f": "x"})
+    b = grade.Result(path=Path("b.ipynb"), lab="l", scores={"e": 2, "f": 2}, maximum={"e": 2, "f": 2},
+                     fingerprints={"f": "x", "e": "y"})
+    grade.mark_copies([a, b])
+    assert "b.ipynb" in a.warnings["f"][0] and "a.ipynb" in b.warnings["f"][0] and "e" not in b.warnings
+    grade.apply_policy([a, b], "marcar")
+    assert a.total == 4
+    grade.apply_policy([a, b], "cero")
+    assert a.scores == {"e": 0, "f": 0} and b.scores == {"e": 2, "f": 0}
+    assert "--avisos cero" in a.feedback["e"]
+    table = grade.format_table([a, b])
+    assert "0/2⚠" in table and "Avisos para el docente" in table
+
+
+def test_prepare_reinserts_missing_checks_and_ignores_duplicates():
+    lab = sorted(grade.source_labs().items())[0][1]
+    reference = notebooks.load(lab)
+    official = grade.official_checks(reference)
+    nb = notebooks.load(lab)
+    first = next(iter(official))
+    i = next(i for i, c in enumerate(nb["cells"]) if c.get("metadata", {}).get("curso", {}).get("comprueba") == first)
+    dup = dict(nb["cells"][i])
+    del nb["cells"][i]
+    nb["cells"].append(dup)
+    nb["cells"].append(dict(dup))
+    prepared = grade.prepare(nb, official)
+    numbers = grade.check_cell_numbers(prepared)
+    assert sorted(numbers.values()) == sorted(official)
+    assert prepared["cells"][0]["metadata"]["curso"]["calificador"] == "huella"
+
+
+def test_bwrap_hides_batch_and_home(tmp_path):
+    batch = tmp_path / "lote"
+    batch.mkdir()
+    (batch / "otra.ipynb").write_text("{}")
+    work = tmp_path / "trabajo"
+    work.mkdir()
+    args = grade.bwrap_args(work, [batch, batch / "otra.ipynb"])
+    text = " ".join(args)
+    assert "--unshare-net" in text or "--unshare-all" in text
+    assert "--die-with-parent" in args and ["--ro-bind", "/", "/"] == args[args.index("--ro-bind"):][:3]
+    assert f"--tmpfs {batch}" in text and f"--bind {work} {work}" in text
+    assert f"--tmpfs {Path.home().resolve()}" in text
+
+
+def test_guard_detects_runtime_patches(monkeypatch):
+    import numpy as np
+
+    checks.snapshot(["utils.activations"])
+    assert checks.tampering() == []
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    assert any("numpy.allclose" in t for t in checks.tampering())
+    monkeypatch.undo()
+    assert checks.tampering() == []
+
+
+def test_official_check_runs_isolated():
+    checks.snapshot([])
+    globals()["sigmoid"] = lambda z: 0.5  # el objeto del estudiante, en el espacio de nombres del «cuaderno»
+    globals()["check_close"] = None       # un nombre rebindeado en el cuaderno no llega a la comprobación
+    src = "import utils.checks as _c\n_c.check_close(_c.call_student(sigmoid, 0.0, name='s'), 0.5, what='s(0)')"
+    try:
+        checks.run_official_check("s", src, ["sigmoid"])
+    finally:
+        del globals()["sigmoid"], globals()["check_close"]
+    with pytest.raises(checks.CheckFailed, match="no define `train`"):
+        checks.run_official_check("t", "train", ["train"])
+    with pytest.raises(NameError):
+        checks.run_official_check("s", "check_close", ["sigmoid"])
+
+
+def test_exigir_aislamiento_without_bwrap(tmp_path):
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "utils.grade", str(tmp_path / "x.ipynb"), "--exigir-aislamiento",
+                           "--csv", str(tmp_path / "c.csv")], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and "no se puede aislar" in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "utils.grade", str(tmp_path / "x.ipynb"),
+                           "--csv", str(tmp_path / "c.csv")], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert proc.stdout.startswith("AVISO: SIN AISLAMIENTO"), proc.stdout

@@ -199,3 +199,24 @@ def test_lost_metadata_and_renamed_copy_are_still_graded(tmp_path):
     for r in grade.grade_batch([a, b], LABS, jobs=2):
         assert r.graded, r.status
         assert r.scores[first] == r.maximum[first] > 0, r.feedback
+
+
+def test_figures_and_keras_data_before_checks_are_fine(tmp_path):
+    """Una figura de Matplotlib y los datos de Keras (solo lectura) antes de las comprobaciones no
+    cuentan como manipulación ni fallan dentro del sandbox: la fuente sigue con todos los puntos."""
+    name, path = "lab01_regresion_logistica", LABS["lab01_regresion_logistica"]
+    nb = notebooks.load(path)
+    first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    source = ("import os\n"
+              "import matplotlib.pyplot as plt\n"
+              "plt.plot([1, 2]); plt.show()\n"
+              "try:\n"
+              "    import keras\n"
+              "    (x_moda, _), _ = keras.datasets.fashion_mnist.load_data()\n"
+              "except Exception:\n"
+              "    os._exit(1)  # sin los datos, el núcleo muere y ninguna comprobación pasa\n")
+    nb["cells"].insert(first + 1, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                   "id": "figura-y-datos", "source": source})
+    r = grade.grade_file(_write(tmp_path / f"{name}_figura.ipynb", nb), LABS)
+    assert r.graded, r.status
+    assert r.total == r.max_total, r.feedback

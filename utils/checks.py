@@ -146,10 +146,14 @@ def _watch(value) -> bool:
 
 
 def _module_state(module, deep_classes: bool) -> dict:
+    import types
+
     state = {}
     for key, value in list(vars(module).items()):
         if not _watch(value) or (module.__name__ == "builtins" and key in _VOLATILE_BUILTINS):
             continue
+        if isinstance(value, types.ModuleType) and type(value) is not types.ModuleType:
+            continue  # cargadores perezosos (p. ej. tensorflow.keras): se reemplazan solos al usarse
         state[key] = _describe(value)
         if deep_classes and isinstance(value, type) and getattr(value, "__module__", "") == module.__name__:
             for attr, member in list(vars(value).items()):
@@ -177,9 +181,15 @@ def _ipython_hooks() -> tuple:
     if ip is None:
         return ()
     events = getattr(getattr(ip, "events", None), "callbacks", {}) or {}
+    import sys
+
+    # Matplotlib registra sus propios eventos al dibujar la primera figura: no son manipulaciones.
+    benign = {id(getattr(sys.modules.get(mod), fn, None)) for mod, fn in (
+        ("matplotlib.pyplot", "_draw_all_if_interactive"), ("matplotlib_inline.backend_inline", "flush_figures"))}
+    benign.discard(id(None))
     return (tuple(map(id, ip.input_transformers_cleanup)), tuple(map(id, ip.input_transformers_post)),
             tuple(map(id, ip.ast_transformers)),
-            tuple((k, tuple(map(id, v))) for k, v in sorted(events.items())))
+            tuple((k, tuple(i for i in map(id, v) if i not in benign)) for k, v in sorted(events.items())))
 
 
 def snapshot(modules: list[str] = ()) -> None:

@@ -706,6 +706,16 @@ def run_nbval(nb_path: Path, workdir: Path, cell_timeout: int, timeout: int, lim
     (workdir / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     for sub in ("home", "runtime", "ipython", "mpl", "jupyter"):
         (workdir / sub).mkdir(exist_ok=True)
+    env = _clean_env(workdir)
+    datasets = Path(env["KERAS_HOME"]) / "datasets"
+    keras_mount = []
+    if sandbox and datasets.is_dir():
+        # Keras exige poder escribir en KERAS_HOME (si no, busca en /tmp/.keras y pide la red):
+        # dentro del sandbox KERAS_HOME es una carpeta escribible de la entrega y sus datos
+        # son los del docente, montados de solo lectura.
+        (workdir / "keras" / "datasets").mkdir(parents=True, exist_ok=True)
+        keras_mount = ["--ro-bind", str(datasets.resolve()), str(workdir / "keras" / "datasets")]
+        env["KERAS_HOME"] = str(workdir / "keras")
     if uid is not None:
         for p in [workdir, *workdir.rglob("*")]:
             os.chown(p, uid, uid)
@@ -714,10 +724,10 @@ def run_nbval(nb_path: Path, workdir: Path, cell_timeout: int, timeout: int, lim
            f"--junitxml={report}", "--rootdir", str(workdir), "-c", str(workdir / "pytest.ini"),
            nb_path.name]
     if sandbox:
-        cmd = bwrap_args(workdir, list(hidden)) + _inner_wrapper(limits, uid, cmd)
+        cmd = bwrap_args(workdir, list(hidden)) + keras_mount + _inner_wrapper(limits, uid, cmd)
     else:
         uid = None  # sin sandbox no se cambia de usuario: Python puede no ser legible para otro uid
-    proc = subprocess.Popen(cmd, cwd=workdir, env=_clean_env(workdir), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             preexec_fn=_preexec(limits))
     out_chunks: list[bytes] = []

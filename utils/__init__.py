@@ -15,7 +15,7 @@ Módulos de contenido (NumPy puro, con docstrings y errores en español):
 - ``conv``: convolución y *pooling* (versión con bucles y vectorizada), tamaños y parámetros.
 - ``rnn``: celdas y capas SimpleRNN, LSTM y GRU con la disposición de pesos de Keras.
 - ``counting``: parámetros y multiplicaciones-sumas por capa de un modelo de Keras.
-- ``architectures``: ResNet de ImageNet construidas a partir de la tabla del artículo.
+- ``architectures``: LeNet-5 (versión habitual de Keras) y ResNet de ImageNet construidas a partir de la tabla del artículo.
 
 Herramientas del curso:
 

@@ -288,3 +288,64 @@ BAD_CALLS = [
 def test_bad_input_raises_spanish_error(description, call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------
+# Campo receptivo y relleno con ceros
+# ---------------------------------------------------------------------------
+
+from utils.conv import receptive_field, zero_pad  # noqa: E402
+
+
+def test_receptive_field_stacked_3x3():
+    assert receptive_field([(3, 1)] * 3) == [3, 5, 7]
+    assert receptive_field([(5, 1)]) == [5]
+    assert receptive_field([]) == []
+
+
+def test_receptive_field_with_pooling_matches_brute_force():
+    """Una salida de la pila depende exactamente de r píxeles por lado: se comprueba propagando un impulso."""
+    layers = [(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)]
+    n = 40
+    x = np.zeros((n, n))
+    out = x
+    for f, s in layers:
+        out = conv2d(out, np.ones((f, f)), stride=s)
+    # Gradiente de la salida central respecto de la entrada, con TensorFlow.
+    xt = tf.Variable(np.zeros((1, n, n, 1)))
+    with tf.GradientTape() as tape:
+        y = xt
+        for f, s in layers:
+            y = tf.nn.conv2d(y, tf.ones((f, f, 1, 1), dtype=tf.float64), s, "VALID")
+        target = y[0, y.shape[1] // 2, y.shape[2] // 2, 0]
+    grad = tape.gradient(target, xt).numpy()[0, :, :, 0]
+    rows = np.flatnonzero(grad.any(axis=1))
+    assert rows.max() - rows.min() + 1 == receptive_field(layers)[-1]
+
+
+@pytest.mark.parametrize("bad, match", [
+    ([(3,)], "par"), ([(0, 1)], "f de la capa 0"), ([(3, 1), (3, -2)], "s de la capa 1"), ("33", "lista"),
+])
+def test_receptive_field_errors_are_spanish(bad, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        receptive_field(bad)
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (3, 4, 2), (2, 3, 4, 2)])
+def test_zero_pad_only_spatial_axes(shape):
+    x = RNG.normal(size=shape)
+    out = zero_pad(x, 2)
+    spatial = (0, 1) if len(shape) < 4 else (1, 2)
+    expected = tuple(n + 4 if axis in spatial else n for axis, n in enumerate(shape))
+    assert out.shape == expected
+    inner = out[2:-2, 2:-2] if len(shape) < 4 else out[:, 2:-2, 2:-2]
+    np.testing.assert_array_equal(inner, x)
+    assert np.abs(out).sum() == pytest.approx(np.abs(x).sum())
+    np.testing.assert_array_equal(zero_pad(x, 0), x)
+
+
+def test_zero_pad_errors_are_spanish():
+    with pytest.raises(ValueError, match="ejes"):
+        zero_pad(np.ones(3), 1)
+    with pytest.raises((ValueError, TypeError), match="p"):
+        zero_pad(np.ones((2, 2)), -1)

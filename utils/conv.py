@@ -28,6 +28,8 @@ from .validation import as_array, check_nonnegative_int, check_positive_int
 __all__ = [
     "output_size",
     "conv_params",
+    "receptive_field",
+    "zero_pad",
     "conv2d_loop",
     "conv2d",
     "conv2d_nhwc_loop",
@@ -159,6 +161,59 @@ def conv_params(f, c_in, n_filters, bias=True) -> int:
     if not isinstance(bias, (bool, np.bool_)):
         raise TypeError(f"`bias` debe ser True o False; llegó {bias!r}.")
     return (fh * fw * c_in + int(bias)) * n_filters
+
+
+def receptive_field(layers) -> list[int]:
+    """Campo receptivo de cada capa de una pila de convoluciones o *poolings*.
+
+    ``layers`` es una lista de pares ``(f, s)``: tamaño del filtro (o ventana)
+    y paso de cada capa, de la entrada hacia la salida. Devuelve una lista con
+    el campo receptivo ``r`` (cuántos píxeles de la entrada, por lado, ve una
+    salida) después de cada capa, con la recurrencia
+    ``r ← r + (f − 1)·j`` y ``j ← j·s``, que empieza en ``r = 1`` y ``j = 1``
+    (``j`` es la distancia, en píxeles de la entrada, entre dos salidas vecinas).
+    El relleno no cambia el campo receptivo.
+
+    >>> receptive_field([(3, 1), (3, 1)])
+    [3, 5]
+    >>> receptive_field([(3, 1), (2, 2), (3, 1)])
+    [3, 4, 8]
+    """
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise TypeError("`layers` debe ser una lista de pares (f, s), uno por capa.")
+    r, j, out = 1, 1, []
+    for k, layer in enumerate(layers):
+        if not isinstance(layer, (tuple, list)) or len(layer) != 2:
+            raise ValueError(f"La capa {k} debe ser un par (f, s); llegó {layer!r}.")
+        f = check_positive_int(layer[0], f"f de la capa {k}")
+        s = check_positive_int(layer[1], f"s de la capa {k}")
+        r += (f - 1) * j
+        j *= s
+        out.append(r)
+    return out
+
+
+def zero_pad(x, p) -> np.ndarray:
+    """Añade ``p`` filas y columnas de ceros en cada borde de una imagen.
+
+    Solo se rellenan los dos ejes espaciales (alto y ancho), nunca los canales
+    ni el lote. Formas admitidas: ``(alto, ancho)``, ``(alto, ancho, canales)``
+    o un lote NHWC ``(N, alto, ancho, canales)``; la salida tiene
+    ``alto + 2p`` y ``ancho + 2p``.
+
+    >>> zero_pad([[1, 2], [3, 4]], 1)
+    array([[0., 0., 0., 0.],
+           [0., 1., 2., 0.],
+           [0., 3., 4., 0.],
+           [0., 0., 0., 0.]])
+    >>> zero_pad(np.ones((2, 2, 3)), 2).shape
+    (6, 6, 3)
+    """
+    x = as_array(x, "x", ndim=(2, 3, 4))
+    p = check_nonnegative_int(p, "p")
+    spatial = {2: (0, 1), 3: (0, 1), 4: (1, 2)}[x.ndim]
+    width = [(p, p) if axis in spatial else (0, 0) for axis in range(x.ndim)]
+    return np.pad(x, width)
 
 
 # ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Arquitecturas de referencia construidas capa a capa con Keras.
 
-``resnet_imagenet(depth)`` arma las ResNet de ImageNet de la tabla 1 del
+``lenet5(modern=True)`` arma la LeNet-5 «de Keras» del capítulo de LeNet-5
+(61 706 parámetros). ``resnet_imagenet(depth)`` arma las ResNet de ImageNet de la tabla 1 del
 artículo de ResNet (He et al., 2015) y ``resnet_flops_table()`` recalcula su
 fila de FLOPs (multiplicaciones-sumas) con :func:`utils.counting.count_flops`.
 Los modelos se crean con pesos aleatorios: no se descarga nada.
@@ -9,6 +10,65 @@ Importar este módulo no carga Keras; se importa dentro de cada función.
 """
 
 from __future__ import annotations
+
+def lenet5(modern: bool = True, input_shape=(32, 32, 1), classes: int = 10):
+    """LeNet-5 en su versión habitual de Keras: C1, S2, C3, S4, C5, F6 y salida.
+
+    Capas y formas con la entrada de 32×32×1 del artículo (LeCun et al., 1998):
+
+    ======  ====================  ===========  ===========
+    capa    operación             salida       parámetros
+    ======  ====================  ===========  ===========
+    C1      6 filtros de 5×5      28×28×6      156
+    S2      *pooling* 2×2         14×14×6      0
+    C3      16 filtros de 5×5     10×10×16     2 416
+    S4      *pooling* 2×2         5×5×16       0
+    C5      120 filtros de 5×5    1×1×120      48 120
+    F6      densa de 84           84           10 164
+    salida  densa de ``classes``  ``classes``  850
+    ======  ====================  ===========  ===========
+
+    Total: 61 706 parámetros con 10 clases. Es la simplificación que usan los
+    cursos y tutoriales, no la red exacta de 1998: aquí C3 ve los 6 mapas de
+    S2 (en el artículo cada mapa de C3 ve solo algunos), S2 y S4 no tienen
+    parámetros (en el artículo multiplican por un coeficiente y suman un sesgo
+    entrenables) y la salida es una softmax (en el artículo, unidades RBF
+    euclidianas).
+
+    ``modern=True`` usa ReLU y *max pooling*; ``modern=False``, tangente
+    hiperbólica y *pooling* promedio, más cerca del original. Los
+    parámetros son los mismos.
+
+    >>> modelo = lenet5()                         # doctest: +SKIP
+    >>> modelo.count_params()                     # doctest: +SKIP
+    61706
+    """
+    import keras
+    from keras import layers
+
+    if not isinstance(modern, bool):
+        raise TypeError(f"`modern` debe ser True o False; llegó {modern!r}.")
+    if len(tuple(input_shape)) != 3:
+        raise ValueError(f"`input_shape` debe ser (alto, ancho, canales), p. ej. (32, 32, 1); llegó {input_shape!r}.")
+    if min(input_shape[:2]) < 32:  # 32 → C1 28 → S2 14 → C3 10 → S4 5 → C5 1
+        raise ValueError(f"LeNet-5 necesita imágenes de al menos 32×32; llegó {input_shape!r}. "
+                         "Rellena las imágenes de MNIST con 2 píxeles por lado: np.pad(x, ((0, 0), (2, 2), (2, 2))).")
+    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
+        raise ValueError(f"`classes` debe ser un entero mayor o igual que 2; llegó {classes!r}.")
+    act = "relu" if modern else "tanh"
+    pool = layers.MaxPooling2D if modern else layers.AveragePooling2D
+    return keras.Sequential([
+        keras.Input(shape=tuple(input_shape), name="imagen"),
+        layers.Conv2D(6, 5, activation=act, name="C1"),
+        pool(2, name="S2"),
+        layers.Conv2D(16, 5, activation=act, name="C3"),
+        pool(2, name="S4"),
+        layers.Conv2D(120, 5, activation=act, name="C5"),
+        layers.Flatten(name="aplanado"),
+        layers.Dense(84, activation=act, name="F6"),
+        layers.Dense(classes, activation="softmax", name="salida"),
+    ], name="lenet5_moderna" if modern else "lenet5_clasica")
+
 
 # profundidad → (tipo de bloque, bloques por etapa conv2_x … conv5_x)
 RESNET_SPECS = {

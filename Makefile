@@ -1,12 +1,18 @@
 # Dos órdenes hacen todo (ver README.md):
 #   make book   → crea .venv si hace falta, instala requirements.txt y construye _build/html
 #   make test   → lo mismo y luego ejecuta toda la batería de pruebas
+#   make auditoria → mide con Lighthouse la velocidad de cada página de _build/html (no es una prueba)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.instalado
 
-.PHONY: book test sync clean
+.PHONY: book test sync clean auditoria
+
+# Herramientas de medición (npm), fuera de git y con versión fija.
+HERRAMIENTAS := .herramientas
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE := $(HERRAMIENTAS)/node_modules/lighthouse/cli/index.js
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +25,13 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+$(LIGHTHOUSE):
+	mkdir -p $(HERRAMIENTAS)
+	cd $(HERRAMIENTAS) && npm install --no-audit --no-fund --save-exact lighthouse@$(LIGHTHOUSE_VERSION)
+
+auditoria: $(STAMP) $(LIGHTHOUSE)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python tests/auditoria.py
 
 sync: $(STAMP)
 	$(BIN)/python -m utils.notebooks sync

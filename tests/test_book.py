@@ -3,8 +3,9 @@
 La construcción es la misma orden que ``make book``. Después se comprueba el
 HTML generado y, con UNA sesión de Chromium manejada por el protocolo DevTools,
 lo que ve un lector en TODAS las páginas del sitio servido en 127.0.0.1, a 1280 y
-a 390 px: sin errores de JavaScript ni peticiones a otros servidores, ecuaciones
-que caben en su columna, figuras con texto alternativo en español, interfaz en
+a 390 px: sin errores de JavaScript ni peticiones a otros servidores, fórmulas
+ya renderizadas con KaTeX al construir (sin JavaScript de matemáticas, con su hoja
+de estilo y sus fuentes cargadas) y ecuaciones que caben en su columna, figuras con texto alternativo en español, interfaz en
 español, soluciones plegadas y sin marcadores, botón de Colab de cada laboratorio
 hacia la versión del estudiante y nada cortado. Se guardan capturas en
 ``_build/capturas/`` y el tiempo del recorrido en ``_build/navegador.txt``.
@@ -354,13 +355,24 @@ class Navegador:
         os.close(self._ida_w)
 
 
-# Se ejecuta en cada página (a 1280 px): espera a MathJax, despliega todo lo
-# plegado (para medir también las soluciones) y devuelve lo que hay que revisar.
+# Se ejecuta en cada página (a 1280 px): espera a las fuentes (y a MathJax, si una
+# página lo cargara), despliega todo lo plegado (para medir también las soluciones)
+# y devuelve lo que hay que revisar.
 JS_PAGINA = r"""(async () => {
   const esperar = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     try { await MathJax.startup.promise; } catch (e) {}
   }
+  // Las fuentes de KaTeX se piden al dibujar la primera fórmula que las usa.
+  await Promise.race([document.fonts.ready, new Promise(r => setTimeout(r, 5000))]);
+  // Las ecuaciones anchas se ajustan a su columna poco a poco (_ext/estatico/katex/ajustar.js): ya, todas.
+  if (window.ajustarEcuaciones) window.ajustarEcuaciones();
+  // Las figuras con carga diferida (loading="lazy") se cargan ya, para revisarlas todas.
+  const perezosas = [...document.images].filter(i => i.loading === 'lazy');
+  perezosas.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(perezosas.map(i => i.complete ? null : new Promise(r => {
+    i.addEventListener('load', r, {once: true}); i.addEventListener('error', r, {once: true}); setTimeout(r, 5000);
+  })));
   await esperar();
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
@@ -371,9 +383,28 @@ JS_PAGINA = r"""(async () => {
       .map(s => s.src ? s.src.split('?')[0] : 'en línea: ' + s.textContent.trim().slice(0, 120));
   r.mathjax_scripts = [...document.scripts].filter(s => /mathjax|tex-(svg|chtml|mml)/i.test(s.src)).map(s => s.src);
   r.merror = document.querySelectorAll('[data-mml-node="merror"], mjx-merror').length;
+  // Fórmulas: cada span.math / div.math del contenido debe traer ya el HTML de KaTeX.
+  const formulas = [...document.querySelectorAll('span.math, div.math')];
+  const primera = document.querySelector('.katex');
+  const mathml = document.querySelector('.katex-mathml');
+  r.katex = {formulas: formulas.length,
+             sin_renderizar: formulas.filter(f => !f.querySelector('.katex, mjx-container'))
+                                     .map(f => f.textContent.trim().slice(0, 80)),
+             errores: document.querySelectorAll('.katex-error').length,
+             hojas: [...document.styleSheets].filter(h => /katex/.test(h.href || '')).map(h => h.href),
+             letra: primera ? getComputedStyle(primera).fontFamily : '',
+             mathml_oculto: !mathml || getComputedStyle(mathml).position === 'absolute',
+             fuentes: [...document.fonts].filter(f => /KaTeX/.test(f.family) && f.status === 'loaded')
+                                          .map(f => f.family),
+             fuentes_fallidas: [...document.fonts].filter(f => /KaTeX/.test(f.family) && f.status === 'error')
+                                                   .map(f => f.family)};
   r.ecuaciones = [...document.querySelectorAll('mjx-container[display="true"], .katex-display')].map(c => {
-    const svg = c.querySelector('svg') || c;
-    const s = svg.getBoundingClientRect(), box = c.getBoundingClientRect();
+    // La caja del contenido dibujado: el SVG de MathJax o el rango del HTML de KaTeX.
+    let s;
+    if (c.querySelector('svg')) s = c.querySelector('svg').getBoundingClientRect();
+    else { const rg = document.createRange(); rg.selectNodeContents(c.querySelector('.katex-html') || c);
+           s = rg.getBoundingClientRect(); }
+    const box = c.getBoundingClientRect();
     const bloque = c.closest('div.math') || c.parentElement;
     const col = (c.closest('.bd-article') || c.closest('article') || document.body).getBoundingClientRect();
     const padre = c.parentElement.getBoundingClientRect();
@@ -392,7 +423,7 @@ JS_PAGINA = r"""(async () => {
   const clon = document.body.cloneNode(true);
   // Fuera del texto revisado: código, salidas, fórmulas, términos en inglés en cursiva
   // (así los escribe el curso) y las referencias bibliográficas (títulos originales).
-  clon.querySelectorAll('pre, code, script, style, .cell_output, .output, mjx-container, .math, kbd, samp, '
+  clon.querySelectorAll('pre, code, script, style, .cell_output, .output, mjx-container, .math, .katex, kbd, samp, '
                         + '.highlight, em, i, cite, .citation, .citation-list').forEach(e => e.remove());
   r.texto = clon.textContent.replace(/\s+/g, ' ');
   r.atributos = [];
@@ -436,7 +467,7 @@ JS_RECORTES = r"""(async () => {
   const recortados = [], desplazables = [];
   for (const el of raiz.querySelectorAll('*')) {
     if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
-    if (el.closest('mjx-assistive-mml')) continue;  // MathML para lectores de pantalla, oculto a la vista
+    if (el.closest('mjx-assistive-mml, .katex-mathml')) continue;  // MathML para lectores de pantalla, oculto a la vista
     if (el.closest('.bd-sidebar-primary, .bd-sidebar-secondary, dialog')) continue;  // cajones fuera de pantalla
     const rc = el.getBoundingClientRect();
     if (rc.width <= 1 || rc.height <= 1) continue;
@@ -574,15 +605,59 @@ def test_no_duplicate_scripts(browser_visit):
     assert not problemas, "scripts incluidos más de una vez:\n" + problemas
 
 
-def test_mathjax_loaded_once_and_renders(browser_visit):
-    for pagina, d in browser_visit.items():
-        assert len(d["mathjax_scripts"]) <= 1, f"{pagina}: MathJax se carga {len(d['mathjax_scripts'])} veces"
-        assert all(urllib.parse.urlsplit(s).netloc.startswith("127.0.0.1") for s in d["mathjax_scripts"])
-        assert d["merror"] == 0, f"{pagina}: MathJax encontró errores al renderizar"
+def test_math_prerendered_on_every_page(browser_visit):
+    """Cada fórmula de cada página llega ya renderizada con KaTeX, sin errores, con su hoja de
+    estilo y sus fuentes cargadas desde el propio sitio, y sin cargar MathJax ni otro JavaScript
+    de matemáticas (la construcción con ``-W`` falla si KaTeX no entiende una fórmula)."""
+    def problemas(d):
+        k, out = d["katex"], []
+        if d["mathjax_scripts"] or d["mathjax"]:
+            out.append(f"carga MathJax ({d['mathjax_scripts']}): alguna fórmula no se pudo pre-renderizar")
+        out += [f"fórmula sin renderizar: «{t}»" for t in k["sin_renderizar"]]
+        if k["errores"] or d["merror"]:
+            out.append(f"{k['errores'] + d['merror']} fórmulas con error")
+        if k["formulas"]:
+            if not any(urllib.parse.urlsplit(h).netloc.startswith("127.0.0.1") for h in k["hojas"]):
+                out.append("sin la hoja de estilo de KaTeX del propio sitio")
+            if "KaTeX_Main" not in k["letra"]:
+                out.append(f"las fórmulas no usan la letra de KaTeX: {k['letra']!r}")
+            if not k["mathml_oculto"]:
+                out.append("el MathML para lectores de pantalla queda a la vista")
+            if not k["fuentes"] or k["fuentes_fallidas"]:
+                out.append(f"fuentes de KaTeX: cargadas {k['fuentes']}, fallidas {k['fuentes_fallidas']}")
+        return out
+    informe = _fallos(browser_visit, problemas)
+    assert not informe, "fórmulas mal renderizadas:\n" + informe
     for f in toc_files():
         if f.startswith("chapters/"):
             d = browser_visit[f + ".html"]
-            assert d["mathjax"] and len(d["ecuaciones"]) >= 5, f"{f}: MathJax no renderizó las ecuaciones"
+            assert d["katex"]["formulas"] >= 5 and len(d["ecuaciones"]) >= 5, \
+                f"{f}: el capítulo debería tener fórmulas renderizadas con KaTeX"
+
+
+def test_pages_are_light(built_site):
+    """Sin fontawesome.js ni iconos por renderizar, ningún script externo que bloquee el dibujo,
+    el índice de búsqueda solo en search.html y figuras con tamaño y carga diferida."""
+    problemas = []
+    for rel in html_pages():
+        html = (HTML / rel).read_text(encoding="utf-8")
+        cabecera = html.split("</head>")[0]
+        if "fontawesome" in html or re.search(r'<i class="[^"]*\bfa-', html):
+            problemas.append(f"{rel}: usa Font Awesome por JavaScript")
+        for etiqueta in re.findall(r"<script\b[^>]*\ssrc=[^>]*>", cabecera):
+            if not re.search(r"\s(defer|async)\b", etiqueta):
+                problemas.append(f"{rel}: script que bloquea el dibujo: {etiqueta[:100]}")
+        if rel != "search.html" and "searchindex.js" in html:
+            problemas.append(f"{rel}: carga el índice de búsqueda")
+        if re.search(r'<script[^>]*src="[^"]*(tex-svg|tex-chtml|katex\.min)\.js', html):
+            problemas.append(f"{rel}: carga JavaScript de matemáticas")
+        figuras = [i for i in re.findall(r"<img\s[^>]*>", html) if "_images/" in i]
+        for i, img in enumerate(figuras):
+            if not re.search(r'\swidth="\d+"', img) or not re.search(r'\sheight="\d+"', img):
+                problemas.append(f"{rel}: figura sin width/height: {img[:100]}")
+            if i > 0 and 'loading="lazy"' not in img:
+                problemas.append(f"{rel}: figura sin carga diferida: {img[:100]}")
+    assert not problemas, "páginas pesadas:\n" + "\n".join(problemas[:40])
 
 
 def test_display_equations_fit_their_column(browser_visit):

@@ -1,6 +1,7 @@
-"""Pruebas de las extensiones del sitio (``_ext/``): soluciones, botones y bibliografía."""
+"""Pruebas de las extensiones del sitio (``_ext/``): soluciones, botones, bibliografía y páginas ligeras."""
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +9,7 @@ from utils import notebooks
 
 sys.path.insert(0, str(notebooks.ROOT / "_ext"))
 import bibliografia_es  # noqa: E402
+import rendimiento  # noqa: E402
 import sitio  # noqa: E402
 
 
@@ -74,3 +76,60 @@ def test_bibliography_style_is_spanish_author_year(referencias):
             assert ingles not in texto, f"{etiqueta}: «{ingles}» en «{texto}»"
     apellidos = [e.split(",")[0].split(" ")[0] for e in etiquetas]
     assert apellidos.index("Géron") < apellidos.index("Glorot"), "el orden alfabético ignora las tildes"
+
+
+# ---------------------------------------------------------------------------
+# Páginas ligeras (_ext/rendimiento.py)
+# ---------------------------------------------------------------------------
+
+def _fontawesome_js():
+    import pydata_sphinx_theme
+
+    ruta = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+            / "scripts" / "fontawesome.js")
+    if not ruta.is_file():
+        pytest.skip("el tema no trae fontawesome.js")
+    return ruta
+
+
+def test_theme_icons_become_inline_svg():
+    paquetes = rendimiento.iconos_font_awesome(_fontawesome_js())
+    assert {"fas", "far", "fab"} <= set(paquetes)
+    html = ('<a><i class="fa-solid fa-magnifying-glass fa-lg"></i></a><i class="fab fa-github"></i>'
+            '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="claro"></i>'
+            '<i class="fas fa-search"></i>')
+    nuevo = rendimiento.reemplazar_iconos(html, paquetes)
+    assert "<i " not in nuevo and nuevo.count("<svg ") == 4 and nuevo.count("<path ") == 4
+    assert 'data-mode="light"' in nuevo and 'class="theme-switch fa-solid fa-sun fa-lg svg-inline--fa"' in nuevo
+    assert paquetes["fas"]["search"] == paquetes["fas"]["magnifying-glass"], "los alias también valen"
+    assert rendimiento.svg_icono("fa-solid fa-no-existe-esto", paquetes) is None
+
+
+def test_scripts_deferred_and_search_index_only_on_search_page():
+    html = ('<script src="_static/documentation_options.js?v=1"></script>\n'
+            '<script defer src="_static/scripts/fontawesome.js?d=1"></script>\n'
+            '<script src="_static/doctools.js?v=2"></script>\n'
+            '<script>DOCUMENTATION_OPTIONS.pagename = "x";</script>\n'
+            '<script async src="a.js"></script>\n'
+            '<script src="searchindex.js"></script>')
+    nuevo = rendimiento.ajustar_scripts(html, "const DOCUMENTATION_OPTIONS = {};", es_busqueda=False)
+    assert "<script>const DOCUMENTATION_OPTIONS = {};</script>" in nuevo
+    assert "fontawesome" not in nuevo and "searchindex" not in nuevo
+    assert '<script defer src="_static/doctools.js?v=2">' in nuevo and '<script async src="a.js">' in nuevo
+    assert "searchindex.js" in rendimiento.ajustar_scripts(html, None, es_busqueda=True)
+
+
+def test_figures_get_size_and_lazy_loading(tmp_path):
+    from PIL import Image
+
+    (tmp_path / "_images").mkdir()
+    Image.new("RGB", (64, 32)).save(tmp_path / "_images" / "a.png")
+    Image.new("RGB", (10, 20)).save(tmp_path / "_images" / "b.png")
+    html = ('<img alt="Logotipo" src="_static/logo.png" />'
+            '<img alt="Primera figura" src="_images/a.png" /><img alt="Segunda" src="_images/b.png">')
+    nuevo = rendimiento.ajustar_imagenes(html, tmp_path / "pagina.html")
+    logo, a, b = nuevo.split("<img")[1:]
+    assert "width" not in logo and "loading" not in logo
+    assert 'width="64" height="32"' in a and "loading" not in a and 'decoding="async"' in a
+    assert 'width="10" height="20"' in b and 'loading="lazy"' in b
+    assert rendimiento.ajustar_imagenes(nuevo, tmp_path / "pagina.html") == nuevo, "aplicarlo dos veces no cambia nada"

@@ -1,0 +1,304 @@
+"""Páginas ligeras para un teléfono con una conexión lenta (se aplica al HTML ya escrito).
+
+- **Iconos sin ``fontawesome.js``** (1,4 MiB). Cada ``<i class="fa-solid fa-…">`` del
+  tema se sustituye por su SVG en línea, tomado de los datos de Font Awesome que
+  trae el propio tema: solo los iconos que usan las páginas, sin JavaScript. Un
+  icono que no existe es un aviso (con ``-W``, un error).
+- **Fuentes de iconos recortadas.** La hoja del tema usa las fuentes de Font Awesome
+  para unos pocos iconos de CSS (avisos, desplegables, enlaces): se recortan a esos
+  caracteres (de 150 KiB a unos pocos) con fontTools y la hoja apunta a la copia recortada;
+  las ~2000 reglas ``.fa-nombre:before`` de la hoja del tema sobran y se quitan.
+- **Ningún script que bloquee el dibujo.** ``documentation_options.js`` va en línea
+  (son unas líneas y otros scripts en línea lo usan); los demás scripts externos
+  llevan ``defer``. Las herramientas de búsqueda (``searchtools.js`` y el índice
+  ``searchindex.js``, que crece con cada capítulo) solo se cargan en ``search.html``:
+  con la búsqueda mientras se escribe apagada, las demás páginas no las usan.
+- **Bibliografía accesible.** docutils marca cada obra con el rol obsoleto
+  ``doc-biblioentry`` dentro de una lista (``role="list"``): pasa a ``listitem``.
+- **Figuras** con ``width`` y ``height`` (el navegador reserva su sitio: nada salta
+  al cargar), ``decoding="async"`` y, salvo la primera de la página, ``loading="lazy"``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html as html_mod
+import re
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# Prefijos de Font Awesome 6 → conjunto de iconos (fas, far, fab).
+PREFIJOS = {"fas": "fas", "fa-solid": "fas", "far": "far", "fa-regular": "far", "fab": "fab", "fa-brands": "fab"}
+# Clases de Font Awesome que no nombran un icono.
+MODIFICADORES = {"fa-lg", "fa-sm", "fa-xs", "fa-2x", "fa-3x", "fa-fw", "fa-spin", "fa-pulse", "fa-border",
+                 "fa-inverse", "fa-xl", "fa-2xs", "fa-xxs"}
+RE_ICONO = re.compile(r'<(i|span)((?:\s+[a-zA-Z-]+(?:="[^"]*")?)*?)\s+class="([^"]*\bfa-[a-z0-9-]+[^"]*)"'
+                      r'((?:\s+[a-zA-Z-]+(?:="[^"]*")?)*)\s*>\s*</\1>')
+RE_ENTRADA = re.compile(r'(?:"([a-z0-9-]+)"|([a-z][a-z0-9]*)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]+",'
+                        r'("[^"]*"|\[[^\]]*\])\]')
+RE_PAQUETE = re.compile(r'd\("(fa[a-z])",p\)')
+BUSQUEDA = ("searchtools.js", "language_data.js", "searchindex.js")
+
+
+@functools.lru_cache(maxsize=4)
+def iconos_font_awesome(js: Path) -> dict[str, dict[str, tuple[int, int, str]]]:
+    """Lee los iconos de ``fontawesome.js``: ``{"fas": {"bars": (ancho, alto, trazado)}, ...}``.
+
+    Incluye los alias (``search`` → ``magnifying-glass``).
+    """
+    texto = js.read_text(encoding="utf-8")
+    paquetes: dict[str, dict] = {}
+    actual: dict = {}
+    fin = 0
+    for m in RE_ENTRADA.finditer(texto):
+        if actual and m.start() - fin > 3:  # terminó un paquete: su prefijo viene detrás
+            _cerrar_paquete(texto, fin, m.start(), actual, paquetes)
+            actual = {}
+        nombre = m.group(1) or m.group(2)
+        trazado = " ".join(re.findall(r'"([^"]*)"', m.group(6)))
+        valor = (int(m.group(3)), int(m.group(4)), trazado)
+        actual[nombre] = valor
+        for alias in re.findall(r'"([a-z0-9-]+)"', m.group(5)):
+            actual.setdefault(alias, valor)
+        fin = m.end()
+    if actual:
+        _cerrar_paquete(texto, fin, len(texto), actual, paquetes)
+    return paquetes
+
+
+def _cerrar_paquete(texto, desde, hasta, actual, paquetes):
+    m = RE_PAQUETE.search(texto, desde, min(hasta, desde + 2000))
+    if m:
+        paquetes.setdefault(m.group(1), {}).update(actual)
+
+
+def svg_icono(clases: str, paquetes: dict, extra: str = "") -> str | None:
+    """SVG en línea para un elemento con ``clases`` de Font Awesome; ``None`` si el icono no existe.
+
+    >>> svg_icono("fa-solid fa-bars", {"fas": {"bars": (448, 512, "M0 0")}})
+    '<svg class="fa-solid fa-bars svg-inline--fa" aria-hidden="true" focusable="false" role="img" \
+xmlns="http://www.w3.org/2000/svg" viewBox="0 0 448 512"><path fill="currentColor" d="M0 0"/></svg>'
+    """
+    lista = clases.split()
+    prefijo = next((PREFIJOS[c] for c in lista if c in PREFIJOS), "fas")
+    nombres = [c[3:] for c in lista if c.startswith("fa-") and c not in PREFIJOS and c not in MODIFICADORES]
+    for nombre in nombres:
+        icono = paquetes.get(prefijo, {}).get(nombre)
+        if icono:
+            ancho, alto, trazado = icono
+            return (f'<svg class="{html_mod.escape(clases)} svg-inline--fa" aria-hidden="true" focusable="false" '
+                    f'role="img"{extra} xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {ancho} {alto}">'
+                    f'<path fill="currentColor" d="{trazado}"/></svg>')
+    return None
+
+
+def reemplazar_iconos(html: str, paquetes: dict, pagina: str = "") -> str:
+    def cambiar(m):
+        attrs = (m.group(2) + m.group(4)).strip()
+        svg = svg_icono(m.group(3), paquetes, (" " + attrs) if attrs else "")
+        if svg is None:
+            logger.warning("icono de Font Awesome desconocido en %s: class=%r (sin fontawesome.js no se "
+                           "vería)", pagina, m.group(3), type="rendimiento", subtype="icono")
+            return m.group(0)
+        return svg
+    return RE_ICONO.sub(cambiar, html)
+
+
+def _tamano_imagen(ruta: Path) -> tuple[int, int] | None:
+    try:
+        if ruta.suffix.lower() == ".svg":
+            cab = ruta.read_text(encoding="utf-8", errors="ignore")[:3000]
+            m = re.search(r'<svg[^>]*\swidth="([\d.]+)(?:pt|px)?"[^>]*\sheight="([\d.]+)(?:pt|px)?"', cab)
+            return (round(float(m.group(1))), round(float(m.group(2)))) if m else None
+        from PIL import Image
+
+        with Image.open(ruta) as im:
+            return im.size
+    except Exception:
+        return None
+
+
+def ajustar_imagenes(html: str, archivo: Path) -> str:
+    """Añade ``width``/``height`` (del archivo), ``decoding="async"`` y, salvo a la primera
+    figura de la página, ``loading="lazy"`` a las imágenes de contenido (``_images/``)."""
+    primera = [True]
+
+    def cambiar(m):
+        etiqueta = m.group(0)
+        src = re.search(r'\ssrc="([^"]+)"', etiqueta)
+        if not src or "_images/" not in src.group(1) or src.group(1).startswith(("http:", "https:", "data:")):
+            return etiqueta
+        attrs = []
+        if " width=" not in etiqueta and " height=" not in etiqueta:
+            tam = _tamano_imagen((archivo.parent / html_mod.unescape(src.group(1))).resolve())
+            if tam:
+                attrs.append(f'width="{tam[0]}" height="{tam[1]}"')
+        if " decoding=" not in etiqueta:
+            attrs.append('decoding="async"')
+        if " loading=" not in etiqueta and not primera[0]:
+            attrs.append('loading="lazy"')
+        primera[0] = False
+        if not attrs:
+            return etiqueta
+        cierre = "/>" if etiqueta.endswith("/>") else ">"
+        return etiqueta[: -len(cierre)].rstrip() + " " + " ".join(attrs) + " " + cierre
+    return re.sub(r"<img\s[^>]*>", cambiar, html)
+
+
+def ajustar_scripts(html: str, opciones: str | None, es_busqueda: bool) -> str:
+    """Scripts sin bloquear: ``documentation_options.js`` en línea, el resto con ``defer``."""
+    def cambiar(m):
+        etiqueta = m.group(0)
+        src = m.group(1)
+        nombre = src.split("?")[0].rsplit("/", 1)[-1]
+        if nombre == "fontawesome.js":
+            return ""
+        if nombre == "documentation_options.js" and opciones is not None:
+            return "<script>" + opciones.strip() + "</script>"
+        if nombre in BUSQUEDA and not es_busqueda:
+            return ""
+        if re.search(r"\s(defer|async)\b", etiqueta.split(">")[0]) or 'type="module"' in etiqueta:
+            return etiqueta
+        return etiqueta.replace("<script ", "<script defer ", 1)
+    return re.sub(r'<script\b[^>]*\ssrc="([^"]+)"[^>]*>\s*</script>', cambiar, html)
+
+
+def _precarga_sobrante(html: str) -> str:
+    # El tema precarga fontawesome.js en algunas versiones: sin el script, sobra.
+    return re.sub(r'<link rel="preload" as="script" href="[^"]*fontawesome\.js[^"]*"\s*/?>\n?', "", html)
+
+
+def roles_accesibles(html: str) -> str:
+    """``role="doc-biblioentry"`` (obsoleto y no válido dentro de ``role="list"``) → ``listitem``.
+
+    >>> roles_accesibles('<div role="list"><div class="citation" role="doc-biblioentry">')
+    '<div role="list"><div class="citation" role="listitem">'
+    """
+    return html.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def optimizar_pagina(html: str, archivo: Path, paquetes: dict, opciones: str | None, pagina: str = "") -> str:
+    es_busqueda = archivo.name == "search.html" and archivo.parent.name != "_static"
+    html = roles_accesibles(html)
+    html = ajustar_scripts(html, opciones, es_busqueda)
+    html = _precarga_sobrante(html)
+    html = reemplazar_iconos(html, paquetes, pagina)
+    return ajustar_imagenes(html, archivo)
+
+
+RE_REGLA = re.compile(r"([^{}]*)\{([^{}]*)\}")
+RE_FUENTE_FA = re.compile(r'url\((?P<ruta>[^)]*/webfonts/(?P<nombre>fa-[a-z]+-\d+))\.woff2\) format\("woff2"\)'
+                          r',\s*url\([^)]*\.ttf\) format\("truetype"\)')
+
+
+def caracteres_de_iconos(css: str) -> set[int]:
+    r"""Caracteres del área privada (iconos) que una hoja de estilo pinta con ``content`` o
+    variables ``--pst-icon-*``, sin contar las reglas ``.fa-nombre:before`` (ya son SVG).
+
+    >>> sorted(caracteres_de_iconos('.fa-bars:before{content:"\\f0c9"} :root{--pst-icon-x:"\\f0eb"}'))
+    [61675]
+    """
+    out = set()
+    for selector, cuerpo in RE_REGLA.findall(css):
+        if re.fullmatch(r"\s*(\.fa-[a-z0-9-]+:{1,2}(before|after)\s*,?\s*)+", selector):
+            continue
+        for valor in re.findall(r'(?:content|--[a-z0-9-]+)\s*:\s*"([^"]*)"', cuerpo):
+            valor = re.sub(r"\\([0-9a-fA-F]{1,6})\s?", lambda m: chr(int(m.group(1), 16)), valor)
+            out |= {ord(c) for c in valor if 0xE000 <= ord(c) <= 0xF8FF}
+    return out
+
+
+def recortar_fuentes_de_iconos(estaticos: Path) -> list[str]:
+    """Recorta las fuentes de Font Awesome a los iconos que usan las hojas de ``estaticos``."""
+    try:
+        from fontTools import subset
+    except ImportError:  # sin fontTools se sirven las fuentes enteras
+        return []
+    hojas = [h for h in estaticos.rglob("*.css") if "katex" not in h.parts]
+    textos = {h: h.read_text(encoding="utf-8") for h in hojas}
+    caracteres = set().union(*(caracteres_de_iconos(t) for t in textos.values())) if textos else set()
+    hechas = []
+    for hoja, texto in textos.items():
+        def cambiar(m):
+            # Se parte del .ttf que trae el tema (leer woff2 exigiría brotli).
+            origen = (hoja.parent / (m.group("ruta") + ".ttf")).resolve()
+            destino = origen.with_name(m.group("nombre") + ".curso.woff")
+            if not origen.is_file():
+                return m.group(0)
+            opciones = subset.Options()
+            opciones.flavor = "woff"
+            opciones.layout_features = ["*"]
+            fuente = subset.load_font(str(origen), opciones)
+            recorte = subset.Subsetter(opciones)
+            recorte.populate(unicodes=caracteres or {0xF111})
+            recorte.subset(fuente)
+            subset.save_font(fuente, str(destino), opciones)
+            hechas.append(destino.name)
+            return f'url({m.group("ruta")}.curso.woff) format("woff")'
+        nuevo = RE_FUENTE_FA.sub(cambiar, texto)
+        if nuevo != texto:
+            hoja.write_text(nuevo, encoding="utf-8")
+    return hechas
+
+
+def quitar_reglas_de_iconos(css: str) -> str:
+    r"""Quita las reglas ``.fa-nombre:before{content:…}`` (unas 2000, ya no hacen falta: los
+    iconos son SVG en línea); el resto de la hoja queda igual.
+
+    >>> quitar_reglas_de_iconos('a{color:red}.fa-bars:before,.fa-navicon:before{content:"\f0c9"}b{x:y}')
+    'a{color:red}b{x:y}'
+    """
+    return re.sub(r'(?<=[}\s])(?:\.fa-[a-z0-9-]+:{1,2}before,?)+\{content:"[^"]*"\}', "", css)
+
+
+def _al_terminar(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    salida = Path(app.outdir)
+    fa = salida / "_static" / "scripts" / "fontawesome.js"
+    paquetes = iconos_font_awesome(fa) if fa.is_file() else {}
+    if not paquetes:
+        logger.warning("no se encontraron los iconos de Font Awesome del tema en %s", fa,
+                       type="rendimiento", subtype="icono")
+    recortar_fuentes_de_iconos(salida / "_static")
+    for hoja in (salida / "_static" / "styles").glob("pydata-sphinx-theme.css"):
+        texto = hoja.read_text(encoding="utf-8")
+        if (nuevo := quitar_reglas_de_iconos(texto)) != texto:
+            hoja.write_text(nuevo, encoding="utf-8")
+    opciones_js = salida / "_static" / "documentation_options.js"
+    opciones = opciones_js.read_text(encoding="utf-8") if opciones_js.is_file() else None
+    for archivo in salida.rglob("*.html"):
+        if "_static" in archivo.relative_to(salida).parts:
+            continue
+        texto = archivo.read_text(encoding="utf-8")
+        nuevo = optimizar_pagina(texto, archivo, paquetes, opciones, archivo.relative_to(salida).as_posix())
+        if nuevo != texto:
+            archivo.write_text(nuevo, encoding="utf-8")
+
+
+def firma_de_estaticos(raiz: Path) -> str:
+    """Huella del contenido de ``_static/`` y ``_ext/`` (estilos, scripts, fuentes, extensiones)."""
+    huella = hashlib.sha256()
+    for carpeta in ("_static", "_ext"):
+        for archivo in sorted((raiz / carpeta).rglob("*")):
+            if archivo.is_file() and "__pycache__" not in archivo.parts:
+                huella.update(archivo.relative_to(raiz).as_posix().encode() + b"\0" + archivo.read_bytes())
+    return huella.hexdigest()[:16]
+
+
+def _firmar(app, config):
+    # Sphinx no vuelve a copiar _static/ si ninguna página cambió: con la huella como opción
+    # de configuración «html», un cambio en un estilo, un script o una extensión reescribe
+    # todas las páginas y copia los archivos estáticos de nuevo.
+    config.curso_firma_estaticos = firma_de_estaticos(Path(app.srcdir))
+
+
+def setup(app):
+    app.add_config_value("curso_firma_estaticos", "", "html")
+    app.connect("config-inited", _firmar)
+    app.connect("build-finished", _al_terminar)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -219,3 +219,40 @@ def test_validation_errors_are_spanish():
         mlp.gradient_check(lambda v: 0.0, [1.0, 2.0], np.zeros(2))
     with pytest.raises(ValueError, match="debe tener la forma de `x`"):
         mlp.gradient_check(lambda v: 0.0, np.zeros(2), np.zeros(3))
+
+
+def test_train_is_gradient_descent_with_forward_backward_update():
+    X, y = make_problem([3, 4, 1], "binary_cross_entropy", m=10, seed=5)
+    acts = ["tanh", "sigmoid"]
+    start = mlp.init_params([3, 4, 1], seed=3, scale="xavier")
+    params, history = mlp.train(X, y, start, acts, learning_rate=0.5, n_iters=20)
+    # Lo mismo, escrito a mano.
+    manual, manual_hist = start, []
+    for _ in range(20):
+        out, caches = mlp.forward(X, manual, acts)
+        manual_hist.append(losses.binary_cross_entropy(y, out))
+        manual = mlp.update(manual, mlp.backward(y, out, caches, manual, acts), 0.5)
+    assert history == manual_hist, "el historial debe guardar el costo ANTES de cada actualización"
+    for a, b in zip(params, manual):
+        np.testing.assert_array_equal(a["W"], b["W"])
+        np.testing.assert_array_equal(a["b"], b["b"])
+    assert history[-1] < history[0]
+    np.testing.assert_array_equal(start[0]["W"], mlp.init_params([3, 4, 1], seed=3, scale="xavier")[0]["W"])
+
+
+def test_train_rejects_bad_arguments_in_spanish():
+    X, y = make_problem([2, 3, 1], "binary_cross_entropy", seed=6)
+    params = mlp.init_params([2, 3, 1])
+    with pytest.raises(ValueError, match="Pérdida desconocida"):
+        mlp.train(X, y, params, ["tanh", "sigmoid"], loss="hinge")
+    with pytest.raises((TypeError, ValueError), match="n_iters"):
+        mlp.train(X, y, params, ["tanh", "sigmoid"], n_iters=0)
+
+
+def test_predict_thresholds_one_output_and_argmax_for_several():
+    params = [{"W": np.array([[1.0]]), "b": np.array([0.0])}]
+    X = np.array([[-2.0], [0.0], [3.0]])
+    np.testing.assert_array_equal(mlp.predict(X, params, ["sigmoid"]), [0, 1, 1])
+    np.testing.assert_array_equal(mlp.predict(X, params, ["sigmoid"], threshold=0.9), [0, 0, 1])
+    params3 = [{"W": np.array([[1.0, -1.0, 0.0]]), "b": np.zeros(3)}]
+    np.testing.assert_array_equal(mlp.predict(X, params3, ["softmax"]), [1, 0, 0])

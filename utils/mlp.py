@@ -20,6 +20,7 @@ import numbers
 import numpy as np
 
 from . import activations as act
+from . import losses as _losses
 from .validation import as_array, check_positive_int
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "forward",
     "backward",
     "update",
+    "train",
+    "predict",
     "numerical_gradient",
     "gradient_check",
 ]
@@ -247,6 +250,57 @@ def update(params, grads, learning_rate):
             new_layer[key] = layer[key] - learning_rate * g
         new_params.append(new_layer)
     return new_params
+
+
+_LOSS_FUNCTIONS = {
+    "binary_cross_entropy": _losses.binary_cross_entropy,
+    "categorical_cross_entropy": _losses.categorical_cross_entropy,
+    "mse": _losses.mse,
+}
+
+
+def train(X, y, params, activations, learning_rate=0.1, n_iters=1000, loss="binary_cross_entropy"):
+    """Descenso del gradiente por lotes: ``n_iters`` pasos de ``forward``, ``backward`` y ``update``.
+
+    Entradas: ``X`` ``(m, n_0)``; ``y`` ``(m, n_L)`` (o ``(m,)`` con una sola
+    salida); ``params`` iniciales (ver ``init_params``, no se modifican);
+    ``activations`` y ``loss`` como en ``backward``.
+    Salida: ``(params, history)``: los parámetros finales y una lista con el
+    costo de cada iteración, calculado ANTES de actualizar.
+
+    >>> X, y = np.array([[0.0], [1.0]]), np.array([0.0, 1.0])
+    >>> p, h = train(X, y, init_params([1, 1]), ["sigmoid"], learning_rate=1.0, n_iters=50)
+    >>> len(h), h[-1] < h[0]
+    (50, True)
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"Pérdida desconocida {loss!r}; las disponibles son {list(LOSSES)}.")
+    n_iters = check_positive_int(n_iters, "n_iters")
+    y = as_array(y, "y", ndim=(1, 2))
+    y = y.reshape(-1, 1) if y.ndim == 1 else y
+    history = []
+    for _ in range(n_iters):
+        output, caches = forward(X, params, activations)
+        history.append(_LOSS_FUNCTIONS[loss](y, output))
+        grads = backward(y, output, caches, params, activations, loss=loss)
+        params = update(params, grads, learning_rate)
+    return params, history
+
+
+def predict(X, params, activations, threshold=0.5):
+    """Clases predichas: umbral sobre la única salida, o ``argmax`` si hay varias.
+
+    Entradas: ``X`` ``(m, n_0)``, ``params`` y ``activations`` como en ``forward``.
+    Salida: enteros de forma ``(m,)``: 0 o 1 (``salida >= threshold``) si la
+    red tiene una salida; el índice de la salida mayor si tiene varias.
+
+    >>> predict(np.zeros((2, 3)), init_params([3, 1]), ["sigmoid"])
+    array([1, 1])
+    """
+    output, _ = forward(X, params, activations)
+    if output.shape[1] == 1:
+        return (output[:, 0] >= threshold).astype(int)
+    return np.argmax(output, axis=1)
 
 
 def numerical_gradient(f, x, eps=1e-5):

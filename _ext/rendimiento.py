@@ -181,9 +181,30 @@ def roles_accesibles(html: str) -> str:
     return html.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+_ANIMACION_ES = {
+    "Decrease speed": "Más lento", "First frame": "Primer cuadro", "Previous frame": "Cuadro anterior",
+    "Play backwards": "Reproducir hacia atrás", "Pause": "Pausa", "Play": "Reproducir",
+    "Next frame": "Cuadro siguiente", "Last frame": "Último cuadro", "Increase speed": "Más rápido",
+}
+
+
+def limpiar_animaciones(html: str) -> str:
+    """Animaciones de Matplotlib (``to_jshtml``): sin la hoja de estilo que piden a una CDN
+    (sus iconos ya se dibujan en SVG) y con los botones en español."""
+    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*"\s*/?>\n?', "", html)
+    if "anim-buttons" not in html:
+        return html
+    for en, es in _ANIMACION_ES.items():
+        html = html.replace(f'title="{en}" aria-label="{en}"', f'title="{es}" aria-label="{es}"')
+    for en, es in (("Once", "Una vez"), ("Loop", "En bucle"), ("Reflect", "Ida y vuelta")):
+        html = re.sub(rf'(<label for="_anim_radio\d_[0-9a-f]+"\s*>){en}(</label>)', rf"\g<1>{es}\g<2>", html)
+    return html
+
+
 def optimizar_pagina(html: str, archivo: Path, paquetes: dict, opciones: str | None, pagina: str = "") -> str:
     es_busqueda = archivo.name == "search.html" and archivo.parent.name != "_static"
     html = roles_accesibles(html)
+    html = limpiar_animaciones(html)
     html = ajustar_scripts(html, opciones, es_busqueda)
     html = _precarga_sobrante(html)
     html = reemplazar_iconos(html, paquetes, pagina)

@@ -631,7 +631,7 @@ def test_math_prerendered_on_every_page(browser_visit):
     for f in toc_files():
         if f.startswith("chapters/"):
             d = browser_visit[f + ".html"]
-            assert d["katex"]["formulas"] >= 5 and len(d["ecuaciones"]) >= 5, \
+            assert d["katex"]["formulas"] >= 5 and len(d["ecuaciones"]) >= 1, \
                 f"{f}: el capítulo debería tener fórmulas renderizadas con KaTeX"
 
 
@@ -674,7 +674,7 @@ def _alt_problema(img: dict) -> str | None:
     alt = (img["alt"] or "").strip()
     if not alt:
         return "sin texto alternativo"
-    if re.search(r"[/\\]|\.(png|jpe?g|svg|gif|webp)\b|_images", alt, re.I):
+    if re.fullmatch(r"\S*[/\\]\S*", alt) or re.search(r"\.(png|jpe?g|svg|gif|webp)\b|_images", alt, re.I):
         return f"el texto alternativo es una ruta: {alt!r}"
     palabras = re.findall(r"[a-záéíóúüñ]+", alt.lower())
     if PALABRAS_EN & set(palabras):

@@ -63,3 +63,40 @@ def test_book_helpers_validate():
         book.glue("", 1)
     with pytest.raises(TypeError, match="No se puede mostrar"):
         book.show_source(3)
+
+
+def test_keras_block_helpers_accept_any_layer_order():
+    keras = pytest.importorskip("keras")
+    import numpy as np
+
+    from utils import checks
+
+    def referencia(x):
+        a = keras.layers.Conv2D(3, 1, name="a")(x)
+        b = keras.layers.Conv2D(5, 3, padding="same", activation="relu", name="b")(x)
+        return keras.layers.Concatenate()([a, b])
+
+    def en_otro_orden(x):  # las capas se crean al revés y sin nombres: también es correcta
+        b = keras.layers.Conv2D(5, 3, padding="same", activation="relu")(x)
+        a = keras.layers.Conv2D(3, 1)(x)
+        return keras.layers.Concatenate()([a, b])
+
+    def sin_relu(x):
+        a = keras.layers.Conv2D(3, 1)(x)
+        b = keras.layers.Conv2D(5, 3, padding="same")(x)
+        return keras.layers.Concatenate()([a, b])
+
+    def sin_hacer(x):
+        raise NotImplementedError
+
+    m_ref = checks.keras_block_model(referencia, "referencia", (6, 6, 2))
+    for funcion, esperado in [(en_otro_orden, True), (sin_relu, False)]:
+        m = checks.keras_block_model(funcion, funcion.__name__, (6, 6, 2))
+        x, y_ref, y, igual = checks.copy_weights_and_compare(m, m_ref, seed=0)
+        assert igual is esperado and x.shape == (2, 6, 6, 2) and y.shape == y_ref.shape
+    with pytest.raises(checks.CheckFailed, match="Todavía no completaste"):
+        checks.keras_block_model(sin_hacer, "sin_hacer", (6, 6, 2))
+    with pytest.raises(checks.CheckFailed, match="formas"):
+        otra = checks.keras_block_model(lambda x: keras.layers.Conv2D(4, 1)(x), "otra", (6, 6, 2))
+        checks.copy_weights_and_compare(otra, m_ref, seed=0)
+    assert np.isfinite(y_ref).all()

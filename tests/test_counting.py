@@ -332,3 +332,15 @@ def test_table_accessors():
     assert table[0]["params"] == 36 and table[1].flops == 8
     assert table.totals == {"params": 46, "trainable_params": 46, "non_trainable_params": 0, "macs": 40, "flops": 40}
     assert table.to_dicts()[0]["macs"] == 32
+
+
+def test_group_digits_uses_non_breaking_spaces():
+    import numpy as np
+
+    from utils.counting import group_digits
+
+    assert group_digits(61706) == "61\u00a0706"
+    assert group_digits(np.int64(138_357_544)) == "138\u00a0357\u00a0544"
+    assert group_digits(999) == "999"
+    with pytest.raises(TypeError, match="entero"):
+        group_digits(1.5)

@@ -231,6 +231,9 @@ def test_tampering_is_explained(batch):
     assert "Manipulación detectada antes de comprobar" in rows["parchea_oculto"]["comentarios"]
     assert "numpy.allclose" in rows["parchea_oculto"]["comentarios"]
     assert "tiempo límite" in rows["bucle"]["comentarios"]
+    # Un núcleo muerto se nota en segundos (utils/_vigia_nbval.py), sin esperar el tiempo límite de la celda.
+    assert "se detuvo" in rows["os_exit"]["comentarios"], rows["os_exit"]["comentarios"]
+    assert "tiempo límite" not in rows["os_exit"]["comentarios"], rows["os_exit"]["comentarios"]
 
 
 def test_sandbox_stopped_the_attacks(batch):

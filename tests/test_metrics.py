@@ -73,3 +73,76 @@ def test_bad_confusion_matrix():
 
 def test_fashion_class_names():
     assert len(FASHION_CLASSES_ES) == 10 and len(set(FASHION_CLASSES_ES)) == 10
+
+
+# --- Curva ROC, AUC y métricas de segmentación (capítulo 15) ---
+
+@pytest.mark.parametrize("m, seed, redondeo", [(30, 0, None), (200, 1, 1), (500, 2, 2)])
+def test_roc_curve_and_auc_match_sklearn(m, seed, redondeo):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, size=m)
+    y[:2] = [0, 1]
+    s = rng.normal(size=m) + y
+    if redondeo is not None:
+        s = s.round(redondeo)            # puntajes repetidos (empates)
+    fpr, tpr, thr = metrics.roc_curve(y, s)
+    sf, st, sthr = skm.roc_curve(y, s, drop_intermediate=False)
+    np.testing.assert_allclose(fpr, sf, err_msg="fpr no coincide con sklearn")
+    np.testing.assert_allclose(tpr, st, err_msg="tpr no coincide con sklearn")
+    np.testing.assert_allclose(thr[1:], sthr[1:], err_msg="los umbrales no coinciden con sklearn")
+    assert thr[0] == np.inf and (fpr[0], tpr[0], fpr[-1], tpr[-1]) == (0, 0, 1, 1)
+    assert metrics.auc(fpr, tpr) == pytest.approx(skm.roc_auc_score(y, s), abs=1e-12)
+
+
+def test_auc_of_perfect_and_reversed_scores():
+    y = np.array([0, 0, 1, 1])
+    assert metrics.auc(*metrics.roc_curve(y, [0.1, 0.2, 0.8, 0.9])[:2]) == 1.0
+    assert metrics.auc(*metrics.roc_curve(y, [0.9, 0.8, 0.2, 0.1])[:2]) == 0.0
+
+
+@pytest.mark.parametrize("objetivo", [0.5, 0.9, 0.95, 1.0])
+def test_threshold_for_recall_is_the_highest_that_reaches_it(objetivo):
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, size=300)
+    s = rng.normal(size=300) + 1.5 * y
+    u = metrics.threshold_for_recall(y, s, objetivo)
+    recall = np.mean(s[y == 1] >= u)
+    assert recall >= objetivo, f"con el umbral {u} la exhaustividad es {recall}, menor que {objetivo}"
+    mas_alto = s[s > u].min() if np.any(s > u) else np.inf
+    assert np.mean(s[y == 1] >= mas_alto) < objetivo, "existe un umbral más alto que también alcanza el objetivo"
+
+
+def test_roc_bad_inputs():
+    with pytest.raises(ValueError, match="dos clases"):
+        metrics.roc_curve([1, 1, 1], [0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match="binario"):
+        metrics.roc_curve([0, 1, 2], [0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match="un puntaje por ejemplo"):
+        metrics.roc_curve([0, 1], [0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match="NaN"):
+        metrics.roc_curve([0, 1], [0.1, np.nan])
+    with pytest.raises(ValueError, match="ordenado"):
+        metrics.auc([1, 0], [0, 1])
+    with pytest.raises(ValueError, match="min_recall"):
+        metrics.threshold_for_recall([0, 1], [0.1, 0.2], 0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mask_iou_and_dice_match_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(size=(4, 16, 16)) < 0.3
+    p = np.where(rng.uniform(size=t.shape) < 0.8, t, ~t)
+    iou, d = metrics.mask_iou(t, p), metrics.dice(t, p.astype(int))
+    assert iou == pytest.approx(skm.jaccard_score(t.ravel(), p.ravel()))
+    assert d == pytest.approx(skm.f1_score(t.ravel(), p.ravel()))
+    assert d == pytest.approx(2 * iou / (1 + iou)), "Dice = 2 IoU / (1 + IoU)"
+
+
+def test_masks_edge_cases():
+    vacia = np.zeros((3, 3))
+    assert metrics.mask_iou(vacia, vacia) == 1.0 and metrics.dice(vacia, vacia) == 1.0
+    assert metrics.mask_iou(vacia, np.ones((3, 3))) == 0.0
+    with pytest.raises(ValueError, match="misma forma"):
+        metrics.dice(np.zeros((2, 2)), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="binaria"):
+        metrics.mask_iou(np.zeros(3), [0.2, 0.7, 1.0])

@@ -280,3 +280,28 @@ BAD_CALLS = [
 def test_bad_input_raises_spanish_error(description, call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_gradient_per_step_measures_each_step():
+    keras = pytest.importorskip("keras")
+    import numpy as np
+
+    from utils.rnn import gradient_per_step
+
+    x = np.random.default_rng(0).normal(size=(4, 12, 2))
+    # Una capa que solo mira el último paso: todo el gradiente cae en t = T.
+    ultimo = keras.layers.Lambda(lambda s: s[:, -1, :])
+    g = gradient_per_step(ultimo, x)
+    assert g.shape == (12,)
+    np.testing.assert_allclose(g[:-1], 0.0)
+    np.testing.assert_allclose(g[-1], np.sqrt(2.0), rtol=1e-6)
+    # Una SimpleRNN con peso recurrente chico: la influencia decae hacia el pasado.
+    keras.utils.set_random_seed(0)
+    capa = keras.layers.SimpleRNN(8)
+    capa.build((None, None, 2))
+    w_x, w_h, b = capa.get_weights()
+    capa.set_weights([w_x, 0.3 * w_h, b])
+    g = gradient_per_step(capa, x)
+    assert g[-1] > 100 * g[0]
+    with pytest.raises(ValueError, match="batch, time, features"):
+        gradient_per_step(capa, x[0])

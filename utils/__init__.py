@@ -11,11 +11,15 @@ Módulos de contenido (NumPy puro, con docstrings y errores en español):
 - ``neuron``: regresión logística (una neurona) con descenso del gradiente.
 - ``mlp``: red densa de cualquier profundidad, retropropagación y comprobación de gradientes.
 - ``optimizers``: SGD (con momento y Nesterov), RMSprop y Adam, iguales a los de Keras.
-- ``metrics``: matriz de confusión, precisión, exhaustividad y F1 calculadas a mano.
+- ``metrics``: matriz de confusión, precisión, exhaustividad y F1 calculadas a mano; curva ROC y AUC; IoU y Dice de máscaras.
+- ``vision``: ventanas deslizantes, IoU de cajas, supresión de no máximos y emparejamiento de detecciones.
 - ``conv``: convolución y *pooling* (versión con bucles y vectorizada), tamaños y parámetros.
-- ``rnn``: celdas y capas SimpleRNN, LSTM y GRU con la disposición de pesos de Keras.
+- ``rnn``: celdas y capas SimpleRNN, LSTM y GRU con la disposición de pesos de Keras; gradiente por paso.
+- ``reber``: la gramática de Reber incrustada (el banco de pruebas de la LSTM de 1997).
 - ``counting``: parámetros y multiplicaciones-sumas por capa de un modelo de Keras.
-- ``architectures``: LeNet-5 (versión habitual de Keras) y ResNet de ImageNet construidas a partir de la tabla del artículo.
+- ``architectures``: LeNet-5 (la de 1998 contada y la habitual de Keras), AlexNet, VGG, el módulo
+  Inception y GoogLeNet, bloques residuales y las ResNet de ImageNet y de CIFAR-10, construidas
+  a partir de las tablas de sus artículos.
 
 Herramientas del curso:
 
@@ -25,7 +29,7 @@ Herramientas del curso:
 - ``plots``: figuras compartidas (frontera de decisión de un clasificador de dos rasgos).
 - ``checks``: comprobaciones de los laboratorios con mensajes que enseñan.
 - ``notebooks``: celda de preparación, metadatos y cuadernos del estudiante.
-- ``grade``: calificación de entregas con nbval (``python -m utils.grade``).
+- ``grade``: calificación de entregas con nbval (``python -m utils.grade``; ``_vigia_nbval`` avisa si el núcleo muere).
 - ``validation``: validación de entradas compartida.
 """
 

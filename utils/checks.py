@@ -115,6 +115,73 @@ def passed(exercise: str, points: float) -> None:
     print(f"✔ Ejercicio «{exercise}» correcto (+{pts} {unidad}).")
 
 
+def keras_block_model(func, name: str, input_shape, *args, hint: str = ""):
+    """Aplica la función-bloque del estudiante a un ``keras.Input`` y arma un modelo con su salida.
+
+    ``func(x, *args)`` debe devolver el tensor de salida de un bloque de Keras
+    (API funcional). Devuelve ``keras.Model(x, func(x, *args))``; si el bloque
+    no está hecho, falla o no usa ``x``, lanza :class:`CheckFailed` con un
+    mensaje en español. ``input_shape`` no incluye el lote: p. ej. ``(6, 6, 4)``.
+    """
+    import keras
+
+    entrada = keras.Input(tuple(input_shape))
+    try:
+        salida = func(entrada, *args)
+    except NotImplementedError:
+        raise CheckFailed(f"Todavía no completaste `{name}`: reemplaza el comentario de tu celda y el "
+                          "`raise NotImplementedError` por tu implementación.") from None
+    except Exception:  # noqa: BLE001 - el mensaje original de Keras queda arriba, en la traza
+        raise CheckFailed(f"`{name}` lanzó un error al aplicarla a x de forma (lote, *{tuple(input_shape)}) "
+                          f"con los argumentos {args} (el mensaje de Keras está en la traza).{hint}")
+    check_true(isinstance(salida, keras.KerasTensor),
+               f"{name} debe devolver el tensor de salida (lo que devuelve llamar a la última capa "
+               f"sobre su entrada); devolvió un objeto de tipo {type(salida).__name__}. ¿Te falta el `return`?")
+    try:
+        return keras.Model(entrada, salida)
+    except Exception:  # noqa: BLE001 - la salida no se calcula a partir de `x`
+        raise CheckFailed(f"La salida de {name} no se calcula a partir de su argumento `x`: "
+                          "aplica las capas a `x`; no crees otro keras.Input dentro de la función.") from None
+
+
+def copy_weights_and_compare(student_model, reference_model, seed: int, tol: float = 1e-4):
+    """Da pesos al azar a la referencia, los copia al modelo del estudiante y compara las salidas.
+
+    Las variables se emparejan por su forma; si varias comparten forma (las dos
+    3×3 de un bloque de identidad, los sesgos…) se prueban todas las
+    asignaciones, así que el orden en que se crearon las capas, sus nombres o
+    el uso de ``Sequential`` no importan. Devuelve ``(x, salida_referencia,
+    salida_estudiante, coinciden)`` con ``x`` de forma ``(2, *entrada)``.
+    """
+    import itertools
+
+    import keras
+
+    formas_ref = sorted(tuple(v.shape) for v in reference_model.trainable_weights)
+    formas_est = sorted(tuple(v.shape) for v in student_model.trainable_weights)
+    check_true(formas_est == formas_ref,
+               f"Los pesos de tus capas tienen formas {formas_est} y deberían ser {formas_ref}. "
+               "Una Conv2D de f×f con c canales de entrada y n filtros tiene un núcleo (f, f, c, n) y un sesgo (n,).")
+    g = np.random.default_rng(seed)
+    grupos: dict = {}
+    for v in reference_model.trainable_weights:
+        v.assign(g.normal(0.0, 0.4, size=tuple(v.shape)).astype("float32"))
+        grupos.setdefault(tuple(v.shape), ([], []))[0].append(v)
+    for v in student_model.trainable_weights:
+        grupos[tuple(v.shape)][1].append(v)
+    x = g.normal(size=(2, *reference_model.inputs[0].shape[1:])).astype("float32")
+    y_ref = keras.ops.convert_to_numpy(reference_model(x))
+    y = None
+    for eleccion in itertools.product(*[list(itertools.permutations(est)) for _, est in grupos.values()]):
+        for (refs, _), orden in zip(grupos.values(), eleccion):
+            for vr, ve in zip(refs, orden):
+                ve.assign(keras.ops.convert_to_numpy(vr))
+        y = keras.ops.convert_to_numpy(student_model(x))
+        if y.shape == y_ref.shape and np.allclose(y, y_ref, rtol=tol, atol=tol):
+            return x, y_ref, y, True
+    return x, y_ref, y, False
+
+
 # ---------------------------------------------------------------------------
 # Guardia del calificador: que las comprobaciones no dependan de lo que la
 # entrega pudo cambiar. ``python -m utils.grade`` inserta una celda con

@@ -288,6 +288,21 @@ def format_count(n: int) -> str:
     return _group(n)
 
 
+def group_digits(n) -> str:
+    """Escribe un entero con los miles separados por un espacio que no se corta.
+
+    Para citar cuentas en el texto (con ``glue``): el espacio es U+00A0, así
+    que «138 357 544» nunca se parte entre dos líneas. Acepta enteros de
+    Python o de NumPy.
+
+    >>> group_digits(61706) == "61\u00a0706"
+    True
+    """
+    if isinstance(n, bool) or not float(n).is_integer():
+        raise TypeError(f"`group_digits` espera un número entero; llegó {n!r}.")
+    return f"{int(n):,}".replace(",", "\u00a0")
+
+
 # --------------------------------------------------------------------------
 # Detalles internos
 # --------------------------------------------------------------------------

@@ -719,7 +719,7 @@ def run_nbval(nb_path: Path, workdir: Path, cell_timeout: int, timeout: int, lim
     if uid is not None:
         for p in [workdir, *workdir.rglob("*")]:
             os.chown(p, uid, uid)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "utils._vigia_nbval", "--nbval-lax",
            f"--nbval-cell-timeout={cell_timeout}", "--nbval-kernel-name=python3",
            f"--junitxml={report}", "--rootdir", str(workdir), "-c", str(workdir / "pytest.ini"),
            nb_path.name]

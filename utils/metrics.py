@@ -1,4 +1,5 @@
-"""Métricas de clasificación calculadas a mano: matriz de confusión, precisión, exhaustividad y F1.
+"""Métricas de clasificación calculadas a mano: matriz de confusión, precisión, exhaustividad, F1,
+curva ROC y su área, y el IoU y el coeficiente de Dice de una segmentación.
 
 Convención (la misma de ``sklearn.metrics``): en la matriz de confusión ``cm``
 las **filas** son la clase verdadera y las **columnas** la clase predicha; así
@@ -13,6 +14,10 @@ Para la clase ``c``:
 - precisión ``VP / (VP + FP)``, exhaustividad ``VP / (VP + FN)`` y
   ``F1 = 2 P R / (P + R)``. Un cociente 0/0 vale 0, como
   ``sklearn.metrics.precision_recall_fscore_support(..., zero_division=0)``.
+
+Para un clasificador binario que entrega puntajes (probabilidades), la curva
+ROC recorre todos los umbrales: en cada uno, la tasa de verdaderos positivos
+(sensibilidad) frente a la de falsos positivos (1 − especificidad).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["confusion_matrix", "precision_recall_f1", "accuracy_from_confusion"]
+__all__ = ["confusion_matrix", "precision_recall_f1", "accuracy_from_confusion",
+           "roc_curve", "auc", "threshold_for_recall", "mask_iou", "dice"]
 
 
 def _as_labels(y, name: str) -> np.ndarray:
@@ -128,3 +134,118 @@ def accuracy_from_confusion(cm) -> float:
     if total == 0:
         raise ValueError("`cm` no cuenta ningún ejemplo (todas sus celdas son 0).")
     return float(np.trace(cm) / total)
+
+
+def _binary_scores(y_true, scores):
+    """Valida etiquetas 0/1 de forma ``(m,)`` y puntajes finitos de la misma forma."""
+    y = _as_labels(y_true, "y_true")
+    s = np.asarray(scores, dtype=np.float64) if not isinstance(scores, (str, bytes)) else None
+    if s is None or s.shape != y.shape:
+        forma = None if s is None else s.shape
+        raise ValueError(f"`scores` debe ser un vector con un puntaje por ejemplo, de forma {y.shape}; llegó {forma}.")
+    if not np.all(np.isfinite(s)):
+        raise ValueError("`scores` contiene valores NaN o infinitos.")
+    if y.size and y.max() > 1:
+        raise ValueError("`y_true` debe ser binario (0 = negativo, 1 = positivo).")
+    if not (y == 1).any() or not (y == 0).any():
+        raise ValueError("La curva ROC necesita ejemplos de las dos clases (algún 0 y algún 1 en `y_true`).")
+    return y, s
+
+
+def roc_curve(y_true, scores):
+    """Curva ROC: tasas de falsos y verdaderos positivos para cada umbral.
+
+    Entradas: ``y_true`` de forma ``(m,)`` con 0 y 1, y ``scores`` de forma
+    ``(m,)`` (mayor = más positivo). Un ejemplo se declara positivo si
+    ``score >= umbral``. Salida: ``(fpr, tpr, thresholds)``, tres vectores de
+    la misma longitud; ``thresholds`` va de ``+inf`` (nadie positivo: el punto
+    (0, 0)) al menor puntaje (todos positivos: el punto (1, 1)), un umbral por
+    puntaje distinto. Coincide con
+    ``sklearn.metrics.roc_curve(y_true, scores, drop_intermediate=False)``.
+
+    >>> fpr, tpr, thr = roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> fpr, tpr
+    (array([0. , 0. , 0.5, 0.5, 1. ]), array([0. , 0.5, 0.5, 1. , 1. ]))
+    """
+    y, s = _binary_scores(y_true, scores)
+    order = np.argsort(-s, kind="stable")          # de mayor a menor puntaje
+    y, s = y[order], s[order]
+    last = np.r_[np.flatnonzero(np.diff(s)), y.size - 1]  # último índice de cada puntaje distinto
+    tp = np.cumsum(y)[last]                        # positivos con score >= umbral
+    fp = (last + 1) - tp                           # negativos con score >= umbral
+    tpr = np.r_[0.0, tp / tp[-1]]
+    fpr = np.r_[0.0, fp / fp[-1]]
+    return fpr, tpr, np.r_[np.inf, s[last]]
+
+
+def auc(x, y) -> float:
+    """Área bajo una curva dada por puntos, con la regla del trapecio.
+
+    Entradas: ``x`` e ``y`` de forma ``(k,)``, con ``x`` ordenado (creciente).
+    Con ``x = fpr`` e ``y = tpr`` de :func:`roc_curve` da el AUC de la curva ROC.
+
+    >>> auc([0, 0, 1], [0, 1, 1])
+    1.0
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if x.ndim != 1 or x.shape != y.shape or x.size < 2:
+        raise ValueError(f"`x` e `y` deben ser vectores de igual longitud (al menos 2 puntos); tienen formas {x.shape} y {y.shape}.")
+    if np.any(np.diff(x) < 0):
+        raise ValueError("`x` debe estar ordenado de menor a mayor (como el `fpr` de roc_curve).")
+    return float(np.sum(np.diff(x) * (y[1:] + y[:-1]) / 2))
+
+
+def threshold_for_recall(y_true, scores, min_recall: float) -> float:
+    """El umbral más alto que todavía alcanza una exhaustividad (sensibilidad) ``>= min_recall``.
+
+    Es el punto de la curva ROC con menos falsos positivos entre los que
+    detectan al menos esa fracción de positivos (``score >= umbral`` = positivo).
+
+    >>> threshold_for_recall([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 0.9)
+    0.35
+    """
+    if not 0 < min_recall <= 1:
+        raise ValueError(f"`min_recall` debe estar en (0, 1]; llegó {min_recall}.")
+    _, tpr, thresholds = roc_curve(y_true, scores)
+    return float(thresholds[np.flatnonzero(tpr >= min_recall)[0]])
+
+
+def _binary_masks(mask_true, mask_pred):
+    """Valida dos máscaras de la misma forma y las devuelve como booleanas."""
+    t, p = np.asarray(mask_true), np.asarray(mask_pred)
+    if t.shape != p.shape:
+        raise ValueError(f"Las máscaras deben tener la misma forma; tienen {t.shape} y {p.shape}.")
+    for arr, name in ((t, "mask_true"), (p, "mask_pred")):
+        if arr.dtype != bool and not np.isin(arr, (0, 1)).all():
+            raise ValueError(f"`{name}` debe ser una máscara binaria (0/1 o True/False); umbraliza antes las probabilidades.")
+    return t.astype(bool), p.astype(bool)
+
+
+def mask_iou(mask_true, mask_pred) -> float:
+    """Intersección sobre unión de dos máscaras binarias de cualquier forma: ``|A ∩ B| / |A ∪ B|``.
+
+    Cuenta todos los píxeles juntos (de una imagen o de un lote). Si las dos
+    máscaras están vacías devuelve 1 (coinciden). Es ``sklearn.metrics.jaccard_score``
+    sobre los píxeles aplanados.
+
+    >>> mask_iou([[1, 1, 0]], [[0, 1, 1]])
+    0.3333333333333333
+    """
+    t, p = _binary_masks(mask_true, mask_pred)
+    union = np.logical_or(t, p).sum()
+    return 1.0 if union == 0 else float(np.logical_and(t, p).sum() / union)
+
+
+def dice(mask_true, mask_pred) -> float:
+    """Coeficiente de Dice de dos máscaras binarias: ``2 |A ∩ B| / (|A| + |B|)``.
+
+    Es la F1 de la clasificación de píxeles (``sklearn.metrics.f1_score`` sobre
+    los píxeles aplanados) y se relaciona con el IoU por ``Dice = 2 IoU / (1 + IoU)``.
+    Si las dos máscaras están vacías devuelve 1.
+
+    >>> dice([[1, 1, 0]], [[0, 1, 1]])
+    0.5
+    """
+    t, p = _binary_masks(mask_true, mask_pred)
+    total = t.sum() + p.sum()
+    return 1.0 if total == 0 else float(2 * np.logical_and(t, p).sum() / total)

@@ -32,6 +32,7 @@ __all__ = [
     "gru_forward",
     "gradient_factor",
     "clip_gradients",
+    "gradient_per_step",
     "make_windows",
 ]
 
@@ -298,6 +299,40 @@ def clip_gradients(grads, max_norm):
     norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return [g * scale for g in grads], norm
+
+
+def gradient_per_step(layer, x):
+    """Cuánto influye cada paso de la entrada en la salida: ``‖∂(Σ salida)/∂x_t‖`` para cada ``t``.
+
+    ``layer`` es una capa o un modelo de Keras que recibe ``x`` de forma
+    (batch, time, features) (p. ej. ``SimpleRNN``, ``LSTM`` o un modelo entero).
+    Con ``tf.GradientTape`` deriva la suma de su salida respecto de la
+    entrada y devuelve, para cada paso, la norma del gradiente promediada
+    sobre el lote: un arreglo de forma (time,). Si la salida es el último
+    estado ``h_T``, el último valor es la influencia del paso más reciente y
+    los primeros, la de los más lejanos: ahí se ve si el gradiente se
+    desvanece o explota a lo largo del tiempo.
+
+    >>> import keras                                              # doctest: +SKIP
+    >>> x = np.random.default_rng(0).normal(size=(4, 10, 1))     # doctest: +SKIP
+    >>> gradient_per_step(keras.layers.SimpleRNN(8), x).shape     # doctest: +SKIP
+    (10,)
+    """
+    import tensorflow as tf
+
+    if not callable(layer):
+        raise TypeError(f"`layer` debe ser una capa o un modelo de Keras; llegó {type(layer).__name__}.")
+    x = tf.convert_to_tensor(x, dtype="float32")
+    if x.shape.rank != 3:
+        raise ValueError(f"`x` debe tener forma (batch, time, features); llegó {tuple(x.shape)}.")
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        total = tf.reduce_sum(layer(x))
+    g = tape.gradient(total, x)
+    if g is None:
+        raise ValueError("La salida de `layer` no depende de `x`: no hay gradiente que medir.")
+    g = g.numpy()                                   # (batch, time, features)
+    return np.sqrt(np.mean(np.sum(g ** 2, axis=2), axis=0))
 
 
 # ---------------------------------------------------------------------------

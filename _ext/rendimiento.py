@@ -17,6 +17,15 @@
   ``doc-biblioentry`` dentro de una lista (``role="list"``): pasa a ``listitem``.
 - **Figuras** con ``width`` y ``height`` (el navegador reserva su sitio: nada salta
   al cargar), ``decoding="async"`` y, salvo la primera de la página, ``loading="lazy"``.
+- **Menos trabajo de estilo y disposición al cargar** (lo que más frena una página larga
+  en un teléfono: cada recálculo recorre los miles de nodos de las fórmulas y del código):
+
+  * el tema claro u oscuro se decide en el ``<head>``, antes del primer dibujo. El tema
+    escribía ``data-theme="auto"`` y su script lo cambiaba a ``light``/``dark`` después,
+    lo que obligaba a recalcular el estilo de toda la página;
+  * en el código resaltado, las piezas cuyo estilo es el mismo que el del bloque (nombres,
+    puntuación, espacios: la mitad de los ``<span>`` de una página) quedan como texto
+    simple. Se deduce de ``pygments.css`` en cada construcción: se ve exactamente igual.
 """
 
 from __future__ import annotations
@@ -201,10 +210,122 @@ def limpiar_animaciones(html: str) -> str:
     return html
 
 
-def optimizar_pagina(html: str, archivo: Path, paquetes: dict, opciones: str | None, pagina: str = "") -> str:
+RE_TEMA = re.compile(r'document\.documentElement\.dataset\.theme = localStorage\.getItem\("theme"\) \|\| "([a-z]*)";')
+TEMA_RESUELTO = ('(function () {{ var d = document.documentElement, m = d.dataset.mode, t = localStorage.getItem("theme") || "{0}"; '
+                 'if (m === "light" || m === "dark") t = m; '
+                 'else if (t !== "light" && t !== "dark" || m === "auto") '
+                 't = window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"; '
+                 'd.dataset.theme = t; }})();')
+
+
+def tema_antes_de_dibujar(html: str) -> str:
+    """El script del ``<head>`` decide ya el tema claro u oscuro (como lo haría después el del tema).
+
+    >>> tema_antes_de_dibujar('x; document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";')[:12]
+    'x; (function'
+    """
+    return RE_TEMA.sub(lambda m: TEMA_RESUELTO.format(m.group(1)), html, count=1)
+
+
+def clases_sin_estilo_propio(css: str) -> frozenset[str]:
+    r"""Clases de Pygments que en todos los temas (claro, oscuro) solo dan al texto el mismo
+    color que el bloque ``.highlight``: su ``<span>`` no cambia nada de lo que se ve.
+
+    >>> sorted(clases_sin_estilo_propio('html[data-theme="light"] .highlight { background: #fff; color: #080808 }\n'
+    ...     'html[data-theme="light"] .highlight .n { color: #080808 } /* Name */\n'
+    ...     'html[data-theme="light"] .highlight .k { color: #080808; font-weight: bold }\n'
+    ...     'html[data-theme="light"] .highlight .o { color: #00622F }'))
+    ['n']
+    """
+    base, reglas = {}, {}
+    for prefijo, clase, cuerpo in re.findall(r'((?:html\[data-theme="[a-z]+"\]\s*)?)\.highlight(?:\s+\.([a-zA-Z0-9]+))?\s*\{([^}]*)\}', css):
+        decl = {k.strip().lower(): v.strip().lower() for k, _, v in
+                (d.partition(":") for d in cuerpo.split(";") if ":" in d)}
+        tema = prefijo.strip()
+        if clase:
+            reglas.setdefault(clase, {})[tema] = decl
+        elif "color" in decl:
+            base[tema] = decl["color"]
+    if not base:
+        return frozenset()
+    simples = set()
+    for clase, por_tema in reglas.items():
+        if set(por_tema) - set(base):
+            continue
+        if all(decl == {"color": base[tema]} for tema, decl in por_tema.items()) and set(por_tema) == set(base):
+            simples.add(clase)
+    return frozenset(simples)
+
+
+def codigo_con_menos_nodos(html: str, simples: frozenset[str]) -> str:
+    """Dentro de los bloques ``<div class="highlight"><pre>``, quita los ``<span>`` de las clases ``simples``.
+
+    >>> codigo_con_menos_nodos('<div class="highlight"><pre><span class="n">x</span><span class="o">=</span></pre></div>',
+    ...                        frozenset({"n"}))
+    '<div class="highlight"><pre>x<span class="o">=</span></pre></div>'
+    """
+    if not simples:
+        return html
+    span = re.compile(r'<span class="(?:' + "|".join(map(re.escape, sorted(simples))) + r')">([^<]*)</span>')
+    return re.sub(r'(<div class="highlight"><pre>)(.*?)(</pre>)',
+                  lambda m: m.group(1) + span.sub(r"\1", m.group(2)) + m.group(3), html, flags=re.S)
+
+
+RE_CUADRO = re.compile(r'(frames\[\d+\] = )"data:image/(png|jpeg|gif|svg\+xml);base64,([A-Za-z0-9+/=\\\n]+)"')
+RE_IMG_ANIMACION = re.compile(r'<img id="(_anim_img[0-9a-f]+)"\s*/?>')
+
+
+def animaciones_ligeras(html: str, archivo: Path, salida: Path) -> str:
+    """Animaciones de Matplotlib (``to_jshtml``) sin sus cuadros dentro de la página.
+
+    Cada cuadro venía en la página como una imagen en base64 (cientos de KiB que el
+    teléfono debía descargar antes de dibujar nada). Se guardan como archivos en
+    ``_images/`` (nombre = huella del contenido) y la animación los pide al mostrarlos.
+    La imagen lleva texto alternativo y tamaño (el del primer cuadro) y el deslizador una
+    etiqueta accesible.
+    """
+    if "new Animation(" not in html:
+        return html
+    import base64
+
+    imagenes = salida / "_images"
+    prefijo = "../" * (len(archivo.relative_to(salida).parts) - 1) + "_images/"
+    primeros: dict[str, Path] = {}
+
+    def cuadro(m):
+        datos = base64.b64decode(re.sub(r"[\\\n]", "", m.group(3)))
+        ext = {"png": "png", "jpeg": "jpg", "gif": "gif", "svg+xml": "svg"}[m.group(2)]
+        nombre = f"animacion_{hashlib.sha256(datos).hexdigest()[:20]}.{ext}"
+        destino = imagenes / nombre
+        if not destino.is_file():
+            imagenes.mkdir(parents=True, exist_ok=True)
+            destino.write_bytes(datos)
+        primeros.setdefault("primero", destino)
+        return f'{m.group(1)}"{prefijo}{nombre}"'
+
+    # El primer cuadro de cada animación da el tamaño de su imagen.
+    partes = re.split(r"(<img id=\"_anim_img[0-9a-f]+\"\s*/?>)", html)
+    for i in range(2, len(partes), 2):
+        primeros.clear()
+        partes[i] = RE_CUADRO.sub(cuadro, partes[i])
+        tam = _tamano_imagen(primeros["primero"]) if "primero" in primeros else None
+        m = RE_IMG_ANIMACION.match(partes[i - 1])
+        attrs = f' width="{tam[0]}" height="{tam[1]}"' if tam else ""
+        partes[i - 1] = (f'<img id="{m.group(1)}" alt="Cuadro actual de la animación: los botones de debajo la '
+                         f'reproducen, la detienen o la recorren cuadro a cuadro"{attrs}>')
+    html = "".join(partes)
+    return re.sub(r'(<input id="_anim_slider[0-9a-f]+" type="range")', r'\1 aria-label="Cuadro de la animación"', html)
+
+
+def optimizar_pagina(html: str, archivo: Path, paquetes: dict, opciones: str | None, pagina: str = "",
+                     simples: frozenset[str] = frozenset(), salida: Path | None = None) -> str:
     es_busqueda = archivo.name == "search.html" and archivo.parent.name != "_static"
+    html = tema_antes_de_dibujar(html)
+    html = codigo_con_menos_nodos(html, simples)
     html = roles_accesibles(html)
     html = limpiar_animaciones(html)
+    if salida is not None:
+        html = animaciones_ligeras(html, archivo, salida)
     html = ajustar_scripts(html, opciones, es_busqueda)
     html = _precarga_sobrante(html)
     html = reemplazar_iconos(html, paquetes, pagina)
@@ -292,11 +413,14 @@ def _al_terminar(app, exception):
             hoja.write_text(nuevo, encoding="utf-8")
     opciones_js = salida / "_static" / "documentation_options.js"
     opciones = opciones_js.read_text(encoding="utf-8") if opciones_js.is_file() else None
+    pygments_css = salida / "_static" / "pygments.css"
+    simples = clases_sin_estilo_propio(pygments_css.read_text(encoding="utf-8")) if pygments_css.is_file() else frozenset()
     for archivo in salida.rglob("*.html"):
         if "_static" in archivo.relative_to(salida).parts:
             continue
         texto = archivo.read_text(encoding="utf-8")
-        nuevo = optimizar_pagina(texto, archivo, paquetes, opciones, archivo.relative_to(salida).as_posix())
+        nuevo = optimizar_pagina(texto, archivo, paquetes, opciones, archivo.relative_to(salida).as_posix(), simples,
+                                 salida)
         if nuevo != texto:
             archivo.write_text(nuevo, encoding="utf-8")
 
@@ -321,5 +445,6 @@ def _firmar(app, config):
 def setup(app):
     app.add_config_value("curso_firma_estaticos", "", "html")
     app.connect("config-inited", _firmar)
-    app.connect("build-finished", _al_terminar)
+    # Después del tema (que reescribe pygments.css al terminar), con prioridad mayor.
+    app.connect("build-finished", _al_terminar, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

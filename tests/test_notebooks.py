@@ -31,6 +31,8 @@ def test_notebook_conventions(path):
     expected = notebooks.setup_cell_source(notebooks.read_config()["repo_url"])
     assert notebooks._source(code[0]) == expected, "la primera celda de código no es la celda de preparación común"
     assert nb["cells"][0]["cell_type"] == "markdown" and nb["cells"][0]["source"].startswith("# ")
+    ids = [c.get("id") for c in nb["cells"]]
+    assert all(ids) and len(set(ids)) == len(ids), "cada celda necesita un `id` propio (nbformat 4.5)"
 
 
 def test_everything_in_sync():

@@ -133,3 +133,63 @@ def test_figures_get_size_and_lazy_loading(tmp_path):
     assert 'width="64" height="32"' in a and "loading" not in a and 'decoding="async"' in a
     assert 'width="10" height="20"' in b and 'loading="lazy"' in b
     assert rendimiento.ajustar_imagenes(nuevo, tmp_path / "pagina.html") == nuevo, "aplicarlo dos veces no cambia nada"
+
+
+def test_theme_decided_before_first_paint():
+    """El script del <head> fija ya data-theme a light/dark: el del tema no lo cambia al cargar
+    (cambiarlo obligaba a recalcular el estilo de toda la página)."""
+    cabecera = ('<script data-cfasync="false">\n    document.documentElement.dataset.mode = '
+                'localStorage.getItem("mode") || "auto";\n    document.documentElement.dataset.theme = '
+                'localStorage.getItem("theme") || "auto";\n  </script>')
+    nuevo = rendimiento.tema_antes_de_dibujar(cabecera)
+    assert 'localStorage.getItem("theme") || "auto";\n' not in nuevo, "el tema sigue quedando en «auto»"
+    assert 'prefers-color-scheme: dark' in nuevo and "d.dataset.theme = t" in nuevo
+    assert rendimiento.tema_antes_de_dibujar(nuevo) == nuevo, "aplicarlo dos veces no cambia nada"
+
+
+def test_highlighted_code_drops_spans_that_change_nothing():
+    """Solo se quitan los <span> de Pygments cuyo estilo es el del bloque, en todos los temas."""
+    css = ('html[data-theme="light"] .highlight { background: #fefefe; color: #080808 }\n'
+           'html[data-theme="dark"] .highlight { background: #2b2b2b; color: #F8F8F2 }\n'
+           'html[data-theme="light"] .highlight .n { color: #080808 }\n'
+           'html[data-theme="dark"] .highlight .n { color: #F8F8F2 }\n'
+           'html[data-theme="light"] .highlight .p { color: #080808 }\n'
+           'html[data-theme="dark"] .highlight .p { color: #ABE338 }\n'
+           'html[data-theme="light"] .highlight .k { color: #080808; font-weight: bold }\n'
+           'html[data-theme="dark"] .highlight .k { color: #F8F8F2; font-weight: bold }\n')
+    simples = rendimiento.clases_sin_estilo_propio(css)
+    assert simples == {"n"}, f"clases sin estilo propio: {sorted(simples)} (se esperaba solo «n»)"
+    html = ('<div class="highlight"><pre><span></span><span class="k">def</span> <span class="n">f</span>'
+            '<span class="p">(</span><span class="n">x</span><span class="p">):</span></pre></div>'
+            '<p><span class="n">fuera del código</span></p>')
+    nuevo = rendimiento.codigo_con_menos_nodos(html, simples)
+    assert '<span class="k">def</span> f<span class="p">(</span>x<span class="p">):</span>' in nuevo
+    assert '<p><span class="n">fuera del código</span></p>' in nuevo, "solo dentro de los bloques de código"
+
+
+def test_animation_frames_leave_the_page(tmp_path):
+    """Los cuadros de una animación (to_jshtml) pasan a archivos de _images/; la imagen lleva
+    texto alternativo en español y tamaño, y el deslizador una etiqueta."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buf, format="PNG")
+    datos = base64.b64encode(buf.getvalue()).decode()
+    partido = datos[:20] + "\\\n" + datos[20:]
+    html = ('<div class="animation">\n  <img id="_anim_imgabc123">\n'
+            '    <input id="_anim_sliderabc123" type="range" class="anim-slider">\n</div>\n'
+            '<script language="javascript">\n  (function() {\n    var frames = new Array(2);\n'
+            f'  frames[0] = "data:image/png;base64,{partido}"\n'
+            f'  frames[1] = "data:image/png;base64,{datos}"\n'
+            '    setTimeout(function() { anim = new Animation(frames, "a", "b", 100, "c"); }, 0);\n  })()\n</script>')
+    (tmp_path / "chapters").mkdir()
+    nuevo = rendimiento.animaciones_ligeras(html, tmp_path / "chapters" / "x.html", tmp_path)
+    assert "base64" not in nuevo, "los cuadros siguen dentro de la página"
+    archivos = sorted((tmp_path / "_images").glob("animacion_*.png"))
+    assert len(archivos) == 1, f"se esperaba un archivo (los dos cuadros son iguales): {archivos}"
+    assert f'frames[0] = "../_images/{archivos[0].name}"' in nuevo
+    assert 'width="40" height="30"' in nuevo and 'alt="Cuadro actual de la animación' in nuevo
+    assert 'type="range" aria-label="Cuadro de la animación"' in nuevo

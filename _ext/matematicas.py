@@ -34,7 +34,6 @@ SERVIDOR = RAIZ / "katex" / "servidor.js"
 # Jupyter Book incluye en TODAS las páginas cada .js y .css que encuentra allí.
 ESTATICOS = RAIZ / "estatico"
 CSS_KATEX = "katex/katex.min.css"
-JS_AJUSTE = "katex/ajustar.js"
 MATHJAX = "mathjax/tex-svg.js"
 
 
@@ -171,10 +170,9 @@ def _en_pagina(app, pagename, templatename, context, doctree):
 
     # Listas nuevas: las de la plantilla son compartidas entre páginas.
     context["css_files"] = [*context["css_files"], _CascadingStyleSheet("_static/" + CSS_KATEX, priority=500)]
-    scripts = [_JavaScript("_static/" + JS_AJUSTE, defer="defer", priority=500)]
     if pagename in app._paginas_mathjax:
-        scripts.append(_JavaScript("_static/" + MATHJAX, defer="defer", priority=500))
-    context["script_files"] = [*context["script_files"], *scripts]
+        context["script_files"] = [*context["script_files"],
+                                   _JavaScript("_static/" + MATHJAX, defer="defer", priority=500)]
 
 
 def _al_terminar(app, exception):

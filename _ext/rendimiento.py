@@ -158,6 +158,48 @@ def ajustar_imagenes(html: str, archivo: Path) -> str:
     return re.sub(r"<img\s[^>]*>", cambiar, html)
 
 
+# Figuras PNG más pesadas que esto (casi siempre fotos): se sirven en WebP si ahorra bastante.
+PNG_PESADO = 100_000
+
+
+@functools.lru_cache(maxsize=None)
+def version_webp(png: Path) -> bool:
+    """¿Compensa servir ``png`` como WebP? Si compensa, lo escribe al lado (``.webp``) y devuelve ``True``.
+
+    Solo para PNG de más de ``PNG_PESADO`` bytes (casi siempre fotos), con calidad 85, y
+    solo si el WebP pesa menos del 60 % del PNG.
+    """
+    if not png.is_file() or png.stat().st_size < PNG_PESADO:
+        return False
+    webp = png.with_suffix(".webp")
+    if not webp.is_file() or webp.stat().st_mtime < png.stat().st_mtime:
+        from PIL import Image
+
+        with Image.open(png) as im:
+            im = im.convert("RGBA") if "A" in im.getbands() or im.mode == "P" else im.convert("RGB")
+            im.save(webp, "WEBP", quality=85, method=6)
+    if webp.stat().st_size > 0.6 * png.stat().st_size:
+        webp.unlink()
+        return False
+    return True
+
+
+def figuras_webp(html: str, archivo: Path) -> str:
+    """Las figuras PNG pesadas (fotos: cientos de KiB) se sirven como WebP (ver :func:`version_webp`).
+
+    El WebP va junto al PNG, con el mismo nombre (la huella del contenido que le da
+    Sphinx); el PNG sigue ahí.
+    """
+    def cambiar(m):
+        src = m.group(2)
+        if "_images/" not in src or not src.endswith(".png") or src.startswith(("http:", "https:", "data:")):
+            return m.group(0)
+        if not version_webp((archivo.parent / html_mod.unescape(src)).resolve()):
+            return m.group(0)
+        return m.group(1) + src[:-4] + ".webp" + m.group(3)
+    return re.sub(r'(<img\s[^>]*?\ssrc=")([^"]+)(")', cambiar, html)
+
+
 def ajustar_scripts(html: str, opciones: str | None, es_busqueda: bool) -> str:
     """Scripts sin bloquear: ``documentation_options.js`` en línea, el resto con ``defer``."""
     def cambiar(m):
@@ -327,8 +369,10 @@ def optimizar_pagina(html: str, archivo: Path, paquetes: dict, opciones: str | N
     if salida is not None:
         html = animaciones_ligeras(html, archivo, salida)
     html = ajustar_scripts(html, opciones, es_busqueda)
+    html = hoja_basica_directa(html)
     html = _precarga_sobrante(html)
     html = reemplazar_iconos(html, paquetes, pagina)
+    html = figuras_webp(html, archivo)
     return ajustar_imagenes(html, archivo)
 
 
@@ -397,6 +441,177 @@ def quitar_reglas_de_iconos(css: str) -> str:
     return re.sub(r'(?<=[}\s])(?:\.fa-[a-z0-9-]+:{1,2}before,?)+\{content:"[^"]*"\}', "", css)
 
 
+RE_TABINDEX = re.compile(r'document\.querySelectorAll\((\[[^\]]*\]\.join\(", "\))\)\.forEach\(e=>\{e\.tabIndex='
+                         r'e\.scrollWidth>e\.clientWidth\|\|e\.scrollHeight>e\.clientHeight\?0:-1\}\)')
+TABINDEX_POR_LOTES = (r'(l=>{l=l.filter(e=>!e.checkVisibility||e.checkVisibility({contentVisibilityAuto:!0}));'
+                      r'const v=l.map(e=>e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1);'
+                      r'l.forEach((e,i)=>{e.tabIndex!==v[i]&&(e.tabIndex=v[i])})})([...document.querySelectorAll(\1)])')
+
+
+def tema_sin_relecturas(js: str) -> str | None:
+    """El script del tema que hace enfocables (``tabindex``) los bloques con desplazamiento,
+    sin obligar al navegador a recalcular la disposición una vez por bloque.
+
+    El tema lee el ancho de un bloque y escribe su ``tabindex``, uno tras otro, al cargar
+    la página: cada lectura tras una escritura recalcula la disposición (cientos de
+    milisegundos en un teléfono con una página larga). Aquí se leen primero todos, se
+    escriben después solo los que cambian, y la primera pasada espera a que el navegador
+    haya dibujado (la disposición ya está calculada). Los bloques de las secciones que el
+    navegador aún no dispone (``content-visibility: auto`` en ``curso.css``, lejos de la
+    pantalla) se dejan para cuando se acerquen (evento ``contentvisibilityautostatechange``):
+    medirlos ya obligaría a disponer toda la página. ``None`` si el script no es el esperado.
+
+    >>> js = ('const e=()=>{document.querySelectorAll(["pre"].join(", ")).forEach(e=>{e.tabIndex=e.scrollWidth>'
+    ...       'e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})},t=_(e,300);window.addEventListener("resize",t),'
+    ...       'e()}function _(e,t){}')
+    >>> nuevo = tema_sin_relecturas(js)
+    >>> "checkVisibility({contentVisibilityAuto:!0})" in nuevo and "contentvisibilityautostatechange" in nuevo
+    True
+    >>> nuevo.endswith("requestAnimationFrame(()=>setTimeout(e,0))}function _(e,t){}")
+    True
+    >>> tema_sin_relecturas("otro script") is None
+    True
+    """
+    nuevo, n = RE_TABINDEX.subn(TABINDEX_POR_LOTES, js)
+    if n != 1:
+        return None
+    nuevo, n = re.subn(r"(\),)e\(\)(\}function _\()", r"\1requestAnimationFrame(()=>setTimeout(e,0))\2", nuevo)
+    if n != 1:
+        return None
+    nuevo, n = re.subn(r'window\.addEventListener\("resize",t\)',
+                       'window.addEventListener("resize",t),document.addEventListener("contentvisibilityautostatechange",t,!0)',
+                       nuevo)
+    return nuevo if n == 1 else None
+
+
+def parchear_script_del_tema(estaticos: Path):
+    js = estaticos / "scripts" / "pydata-sphinx-theme.js"
+    if not js.is_file() or "requestAnimationFrame(()=>setTimeout(e,0))" in (texto := js.read_text(encoding="utf-8")):
+        return
+    nuevo = tema_sin_relecturas(texto)
+    if nuevo is None:
+        logger.warning("pydata-sphinx-theme.js no es el esperado: no se pudo agrupar su cálculo de tabindex "
+                       "(¿cambió la versión del tema?)", type="rendimiento", subtype="tema")
+        return
+    js.write_text(nuevo, encoding="utf-8")
+
+
+# Hojas de estilo de terceros (tema y extensiones) que se recortan a las reglas que el sitio usa.
+HOJAS_RECORTABLES = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "sphinx-design.min.css",
+                     "basic.css", "togglebutton.css", "copybutton.css", "mystnb.*.css")
+MARCA_RECORTE = "/* Recortada por _ext/rendimiento.py: solo las reglas que usa el sitio. */\n"
+RE_NEUTRO = re.compile(r":(?:not|is|where|-webkit-any|-moz-any|matches)\(")
+
+
+def fichas_del_sitio(salida: Path) -> frozenset[str]:
+    """Cada palabra (``[A-Za-z0-9_-]+``) de las páginas y de los scripts del sitio: los nombres
+    de clase e id que el HTML lleva o que un script puede poner."""
+    fichas: set[str] = set()
+    for archivo in salida.rglob("*"):
+        if archivo.suffix in (".html", ".js") and archivo.is_file() and "_sources" not in archivo.parts:
+            fichas.update(re.findall(r"[A-Za-z0-9_-]+", archivo.read_text(encoding="utf-8", errors="ignore")))
+    return frozenset(fichas)
+
+
+def _dividir_selectores(texto: str) -> list[str]:
+    partes, profundidad, actual = [], 0, []
+    for c in texto:
+        profundidad += 1 if c in "([" else -1 if c in ")]" else 0
+        if c == "," and profundidad == 0:
+            partes.append("".join(actual))
+            actual = []
+        else:
+            actual.append(c)
+    partes.append("".join(actual))
+    return [p.strip() for p in partes if p.strip()]
+
+
+def selector_usado(selector: str, fichas: frozenset[str]) -> bool:
+    """¿Puede ``selector`` aplicarse a algo del sitio? Falso solo si nombra una clase o un id que
+    no aparece en ninguna página ni script. Lo que va dentro de ``:not()``, ``:is()`` o
+    ``:where()`` y los atributos no cuentan (no descartan nada).
+
+    >>> f = frozenset({"nav", "show"})
+    >>> [selector_usado(s, f) for s in (".nav.show > a", ".navbar-dark a", "a:not(.btn)", ":is(.x, .nav) b")]
+    [True, False, True, True]
+    """
+    limpio, i = [], 0
+    while (m := RE_NEUTRO.search(selector, i)) is not None:
+        limpio.append(selector[i:m.start()])
+        profundidad, j = 1, m.end()
+        while j < len(selector) and profundidad:
+            profundidad += {"(": 1, ")": -1}.get(selector[j], 0)
+            j += 1
+        i = j
+    limpio.append(selector[i:])
+    s = re.sub(r"\[[^\]]*\]", "", "".join(limpio))
+    nombres = re.findall(r"[.#](-?[A-Za-z_][A-Za-z0-9_-]*)", s)
+    return all(n in fichas for n in nombres)
+
+
+def recortar_css(css: str, fichas: frozenset[str]) -> str:
+    """La hoja ``css`` sin las reglas que no pueden aplicarse a nada del sitio (ver :func:`selector_usado`).
+
+    >>> recortar_css(".a{color:red}.b,.a p{margin:0}@media (min-width:9px){.b{x:y}}@font-face{font-family:F}",
+    ...              frozenset({"a"}))
+    '.a{color:red}.a p{margin:0}@font-face{font-family:F}'
+    """
+    import tinycss2
+
+    def serializar(reglas) -> str:
+        out = []
+        for regla in reglas:
+            if regla.type == "qualified-rule":
+                vivos = [s for s in _dividir_selectores(tinycss2.serialize(regla.prelude)) if selector_usado(s, fichas)]
+                if vivos:
+                    out.append(",".join(vivos) + "{" + tinycss2.serialize(regla.content).strip() + "}")
+            elif regla.type == "at-rule":
+                if regla.lower_at_keyword in ("media", "supports", "layer", "container") and regla.content is not None:
+                    dentro = serializar(tinycss2.parse_blocks_contents(regla.content, skip_comments=True,
+                                                                       skip_whitespace=True))
+                    if dentro:
+                        out.append("@" + regla.at_keyword + tinycss2.serialize(regla.prelude) + "{" + dentro + "}")
+                else:
+                    out.append(tinycss2.serialize([regla]).strip())
+            elif regla.type == "error":
+                raise ValueError(f"CSS que no se entiende: {regla.message}")
+        return "".join(out)
+
+    return serializar(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
+def recortar_hojas_de_terceros(estaticos: Path, fichas: frozenset[str]) -> None:
+    """Recorta las hojas del tema y de las extensiones (``HOJAS_RECORTABLES``) a lo que usa el sitio.
+
+    Un teléfono con una conexión lenta descarga y procesa estas hojas antes de dibujar
+    nada: la del tema pesa 300 KiB (45 KiB comprimida), casi todo reglas de Bootstrap que
+    ninguna página usa.
+    """
+    try:
+        import tinycss2  # noqa: F401  (viene con nbconvert)
+    except ImportError:
+        return
+    for patron in HOJAS_RECORTABLES:
+        for hoja in estaticos.glob(patron):
+            texto = hoja.read_text(encoding="utf-8")
+            if texto.startswith(MARCA_RECORTE):
+                continue
+            try:
+                hoja.write_text(MARCA_RECORTE + recortar_css(texto, fichas), encoding="utf-8")
+            except ValueError as error:
+                logger.warning("no se pudo recortar %s: %s", hoja.name, error, type="rendimiento", subtype="css")
+
+
+def hoja_basica_directa(html: str) -> str:
+    """``styles/theme.css`` solo importa ``basic.css`` (una petición más antes de dibujar): la página
+    enlaza ``basic.css`` directamente.
+
+    >>> hoja_basica_directa('<link href="../_static/styles/theme.css?digest=ab" rel="stylesheet" />')
+    '<link href="../_static/basic.css?digest=ab" rel="stylesheet" />'
+    """
+    return re.sub(r'(href="[^"]*_static/)styles/theme\.css(\?[^"]*)?"', r'\1basic.css\2"', html)
+
+
 def _al_terminar(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -407,6 +622,7 @@ def _al_terminar(app, exception):
         logger.warning("no se encontraron los iconos de Font Awesome del tema en %s", fa,
                        type="rendimiento", subtype="icono")
     recortar_fuentes_de_iconos(salida / "_static")
+    parchear_script_del_tema(salida / "_static")
     for hoja in (salida / "_static" / "styles").glob("pydata-sphinx-theme.css"):
         texto = hoja.read_text(encoding="utf-8")
         if (nuevo := quitar_reglas_de_iconos(texto)) != texto:
@@ -423,6 +639,8 @@ def _al_terminar(app, exception):
                                  salida)
         if nuevo != texto:
             archivo.write_text(nuevo, encoding="utf-8")
+    # Al final: las páginas y los scripts ya son los definitivos (sin fontawesome.js).
+    recortar_hojas_de_terceros(salida / "_static", fichas_del_sitio(salida))
 
 
 def firma_de_estaticos(raiz: Path) -> str:

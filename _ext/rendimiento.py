@@ -133,12 +133,16 @@ def _tamano_imagen(ruta: Path) -> tuple[int, int] | None:
 
 def ajustar_imagenes(html: str, archivo: Path) -> str:
     """Añade ``width``/``height`` (del archivo), ``decoding="async"`` y, salvo a la primera
-    figura de la página, ``loading="lazy"`` a las imágenes de contenido (``_images/``)."""
+    figura de la página, ``loading="lazy"`` a las imágenes de contenido (``_images/``); los
+    logotipos del menú del tema (``_static/images/logo_*``), ocultos al cargar, van diferidos."""
     primera = [True]
 
     def cambiar(m):
         etiqueta = m.group(0)
         src = re.search(r'\ssrc="([^"]+)"', etiqueta)
+        if src and "_static/images/logo_" in src.group(1) and " loading=" not in etiqueta:
+            # Logotipos del menú «Abrir en…» del tema: no se ven hasta abrirlo.
+            return etiqueta[:4] + ' loading="lazy" decoding="async"' + etiqueta[4:]
         if not src or "_images/" not in src.group(1) or src.group(1).startswith(("http:", "https:", "data:")):
             return etiqueta
         attrs = []
@@ -158,7 +162,9 @@ def ajustar_imagenes(html: str, archivo: Path) -> str:
     return re.sub(r"<img\s[^>]*>", cambiar, html)
 
 
-# Figuras PNG más pesadas que esto (casi siempre fotos): se sirven en WebP si ahorra bastante.
+# Figuras PNG: desde este tamaño se prueba WebP sin pérdida (los mismos píxeles, ~40 % del PNG en
+# los gráficos de Matplotlib); desde PNG_PESADO (casi siempre fotos), también con pérdida.
+PNG_MINIMO = 10_000
 PNG_PESADO = 100_000
 
 
@@ -166,26 +172,37 @@ PNG_PESADO = 100_000
 def version_webp(png: Path) -> bool:
     """¿Compensa servir ``png`` como WebP? Si compensa, lo escribe al lado (``.webp``) y devuelve ``True``.
 
-    Solo para PNG de más de ``PNG_PESADO`` bytes (casi siempre fotos), con calidad 85, y
-    solo si el WebP pesa menos del 60 % del PNG.
+    WebP sin pérdida (idéntico píxel a píxel); si el PNG pasa de ``PNG_PESADO`` bytes, con
+    pérdida (calidad 85) cuando pesa menos del 60 % del sin pérdida. Compensa si pesa
+    menos del 80 % del PNG.
     """
-    if not png.is_file() or png.stat().st_size < PNG_PESADO:
+    if not png.is_file() or png.stat().st_size < PNG_MINIMO:
         return False
     webp = png.with_suffix(".webp")
     if not webp.is_file() or webp.stat().st_mtime < png.stat().st_mtime:
+        import io
+
         from PIL import Image
 
         with Image.open(png) as im:
             im = im.convert("RGBA") if "A" in im.getbands() or im.mode == "P" else im.convert("RGB")
-            im.save(webp, "WEBP", quality=85, method=6)
-    if webp.stat().st_size > 0.6 * png.stat().st_size:
+            buf = io.BytesIO()
+            im.save(buf, "WEBP", lossless=True, method=4)
+            mejor = buf.getvalue()
+            if png.stat().st_size > PNG_PESADO:
+                buf = io.BytesIO()
+                im.save(buf, "WEBP", quality=85, method=6)
+                if len(buf.getvalue()) < 0.6 * len(mejor):
+                    mejor = buf.getvalue()
+        webp.write_bytes(mejor)
+    if webp.stat().st_size > 0.8 * png.stat().st_size:
         webp.unlink()
         return False
     return True
 
 
 def figuras_webp(html: str, archivo: Path) -> str:
-    """Las figuras PNG pesadas (fotos: cientos de KiB) se sirven como WebP (ver :func:`version_webp`).
+    """Las figuras PNG se sirven como WebP cuando pesa bastante menos (ver :func:`version_webp`).
 
     El WebP va junto al PNG, con el mismo nombre (la huella del contenido que le da
     Sphinx); el PNG sigue ahí.

@@ -490,7 +490,8 @@ def test_math_prerendered_on_every_page(browser_visit):
 
 def test_pages_are_light(built_site):
     """Sin fontawesome.js ni iconos por renderizar, ningún script externo que bloquee el dibujo,
-    el índice de búsqueda solo en search.html y figuras con tamaño y carga diferida."""
+    el índice de búsqueda solo en search.html, figuras con tamaño y carga diferida y las hojas
+    del tema recortadas, sin @import en cadena."""
     problemas = []
     for rel in html_pages():
         html = (HTML / rel).read_text(encoding="utf-8")
@@ -500,6 +501,8 @@ def test_pages_are_light(built_site):
         for etiqueta in re.findall(r"<script\b[^>]*\ssrc=[^>]*>", cabecera):
             if not re.search(r"\s(defer|async)\b", etiqueta):
                 problemas.append(f"{rel}: script que bloquea el dibujo: {etiqueta[:100]}")
+        if "styles/theme.css" in cabecera:
+            problemas.append(f"{rel}: enlaza theme.css (un @import más antes de dibujar)")
         if rel != "search.html" and "searchindex.js" in html:
             problemas.append(f"{rel}: carga el índice de búsqueda")
         if re.search(r'<script[^>]*src="[^"]*(tex-svg|tex-chtml|katex\.min)\.js', html):
@@ -510,6 +513,9 @@ def test_pages_are_light(built_site):
                 problemas.append(f"{rel}: figura sin width/height: {img[:100]}")
             if i > 0 and 'loading="lazy"' not in img:
                 problemas.append(f"{rel}: figura sin carga diferida: {img[:100]}")
+    for hoja in ("styles/pydata-sphinx-theme.css", "sphinx-design.min.css"):
+        if not (HTML / "_static" / hoja).read_text(encoding="utf-8").startswith("/* Recortada"):
+            problemas.append(f"_static/{hoja}: sin recortar a las reglas que usa el sitio")
     assert not problemas, "páginas pesadas:\n" + "\n".join(problemas[:40])
 
 

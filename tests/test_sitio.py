@@ -193,3 +193,85 @@ def test_animation_frames_leave_the_page(tmp_path):
     assert f'frames[0] = "../_images/{archivos[0].name}"' in nuevo
     assert 'width="40" height="30"' in nuevo and 'alt="Cuadro actual de la animación' in nuevo
     assert 'type="range" aria-label="Cuadro de la animación"' in nuevo
+
+
+def test_third_party_css_keeps_only_rules_the_site_can_use():
+    fichas = frozenset({"nav", "show", "bd-article"})
+    css = (".nav.show>a{color:red}.navbar-dark a{color:blue}a:not(.btn){x:y}:is(.zz,.nav) b{x:y}"
+           ".zz,.nav{margin:0}#bd-article{x:y}#otro{x:y}[data-x=y]{x:y}"
+           "@media (min-width:10px){.zz{x:y}.nav{x:y}}@media print{.zz{x:y}}"
+           "@font-face{font-family:F;src:url(f.woff2)}@keyframes giro{to{transform:rotate(1turn)}}")
+    out = rendimiento.recortar_css(css, fichas)
+    for queda in (".nav.show>a{", "a:not(.btn){", ":is(.zz,.nav) b{", "#bd-article{", "[data-x=y]{",
+                  "@media (min-width:10px){.nav{", "@font-face{", "@keyframes giro{"):
+        assert queda in out, f"se perdió {queda!r}: {out}"
+    for sale in (".navbar-dark", "#otro", "@media print", ".zz{", ".zz,.nav{"):
+        assert sale not in out, f"sobra {sale!r}: {out}"
+    assert ".nav{margin:0}" in out, "de una lista de selectores quedan los que se usan"
+    assert rendimiento.recortar_css(out, fichas) == out, "recortar dos veces no cambia nada"
+
+
+def test_theme_css_and_script_patches_match_the_installed_theme():
+    """Si cambia la versión del tema, los parches dejan de aplicarse: esta prueba lo avisa."""
+    import pydata_sphinx_theme
+
+    base = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    js = (base / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
+    nuevo = rendimiento.tema_sin_relecturas(js)
+    assert nuevo is not None, "el script del tema cambió: revisa tema_sin_relecturas"
+    assert "checkVisibility({contentVisibilityAuto:!0})" in nuevo and "contentvisibilityautostatechange" in nuevo
+    assert ".forEach(e=>{e.tabIndex=e.scrollWidth" not in nuevo, "quedó la versión que relee la disposición"
+    html = '<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />'
+    assert rendimiento.hoja_basica_directa(html) == '<link href="../_static/basic.css?digest=1" rel="stylesheet" />'
+    css = (base / "styles" / "theme.css").read_text(encoding="utf-8")
+    assert '@import "../basic.css"' in css and "{" not in css, "theme.css ya no es solo el @import de basic.css"
+
+
+def test_png_figures_are_served_as_webp(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    imagenes = tmp_path / "_images"
+    imagenes.mkdir()
+    rng = np.random.default_rng(0)
+    suave = np.repeat(np.linspace(0, 255, 400, dtype=np.uint8)[None, :, None], 300, axis=0).repeat(3, axis=2)
+    foto = (0.8 * suave + 0.2 * rng.integers(0, 256, (300, 400, 3))).astype(np.uint8)  # PNG pesado
+    grafico = np.full((300, 400, 3), 255, np.uint8)                                      # fondo blanco...
+    for k in range(40):                                                                  # ...y trazos
+        grafico[rng.integers(0, 300), :] = rng.integers(0, 200, 3)
+        grafico[:, rng.integers(0, 400)] = rng.integers(0, 200, 3)
+    grafico[::7, ::5] = rng.integers(0, 256, (43, 80, 3))
+    Image.fromarray(foto).save(imagenes / "foto.png")
+    Image.fromarray(grafico).save(imagenes / "grafico.png")
+    Image.fromarray(suave[:40, :40]).save(imagenes / "chica.png")
+    assert (imagenes / "foto.png").stat().st_size > rendimiento.PNG_PESADO
+    assert rendimiento.PNG_MINIMO < (imagenes / "grafico.png").stat().st_size < rendimiento.PNG_PESADO
+    pagina = tmp_path / "chapters" / "x.html"
+    pagina.parent.mkdir()
+    html = ('<img alt="a" src="../_images/foto.png" /><img alt="b" src="../_images/grafico.png" />'
+            '<img alt="c" src="../_images/chica.png" />')
+    nuevo = rendimiento.figuras_webp(html, pagina)
+    assert 'src="../_images/foto.webp"' in nuevo and 'src="../_images/grafico.webp"' in nuevo
+    assert 'src="../_images/chica.png"' in nuevo, "un PNG pequeño queda como está"
+    for nombre in ("foto", "grafico"):
+        assert (imagenes / f"{nombre}.webp").stat().st_size < 0.8 * (imagenes / f"{nombre}.png").stat().st_size
+    with Image.open(imagenes / "grafico.webp") as im:
+        assert np.array_equal(np.asarray(im.convert("RGB")), grafico), "un gráfico va sin pérdida"
+    with Image.open(imagenes / "foto.webp") as im:
+        assert im.size == (400, 300)
+
+
+def test_display_equations_carry_their_measured_width():
+    import formulas_anchas
+
+    eq = '<span class="katex-display"><span class="katex"><span>a</span></span></span>'
+    otra = eq.replace(">a<", ">b<")
+    html = f"<p>a</p>{eq}<div>{otra}</div>"
+    trozos = [html[i:j] for i, j in formulas_anchas.ecuaciones_en_bloque(html)]
+    assert trozos == [eq, otra]
+    marcado = formulas_anchas.marcar_anchos(html, {eq: 10.0})
+    assert marcado.count('style="--ancho:10.200"') == 1, "el ancho lleva el margen HOLGURA"
+    assert otra in marcado, "una ecuación sin medida queda como estaba"
+    assert formulas_anchas.marcar_anchos(marcado, {eq: 10.0}) == marcado
+    css = (notebooks.ROOT / "_static" / "curso.css").read_text(encoding="utf-8")
+    assert "container-type: inline-size" in css and "100cqi / var(--ancho)" in css

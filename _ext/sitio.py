@@ -13,13 +13,15 @@
   el cuaderno fuente los conserva— y la celda entera, código y salida, se pliega
   bajo «Mostrar solución».
 - **Botones de la cabecera.** En un laboratorio, el botón de Colab abre la versión
-  del estudiante (``labs/estudiante/…``); el botón «Informar de un error» abre un
-  *issue* precargado en español.
+  del estudiante (``labs/estudiante/…``) y el de descarga baja esa misma versión
+  (copiada al sitio en ``_downloads/estudiante/``), no el cuaderno fuente con las
+  soluciones; el botón «Informar de un error» abre un *issue* precargado en español.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import urllib.parse
 from pathlib import Path
@@ -34,6 +36,7 @@ ETIQUETA_SOLUCION = "Mostrar solución"
 ETIQUETA_SOLUCION_OCULTAR = "Ocultar solución"
 ETIQUETA_CLASE = "solucion"  # la celda lleva la clase tag_solucion en el HTML
 ESTADO_WIDGETS = "application/vnd.jupyter.widget-state+json"
+DESCARGAS = "_downloads/estudiante/"
 
 
 # ---------------------------------------------------------------------------
@@ -140,12 +143,26 @@ def _en_pagina(app, pagename, templatename, context, doctree):
         url = boton.get("url") or ""
         if estudiante and "colab.research.google.com" in url and url.endswith(f"/{pagename}.ipynb"):
             boton["url"] = url[: -len(f"{pagename}.ipynb")] + estudiante
+        elif estudiante and url.endswith(f"_sources/{pagename}.ipynb"):
+            boton["url"] = "../" * pagename.count("/") + DESCARGAS + Path(estudiante).name
+            boton["tooltip"] = "Descargar el cuaderno del laboratorio (sin soluciones)"
         elif "/issues/new" in url:
             boton["url"] = issue_url(url.split("/issues/new")[0], pagename)
+
+
+def _copiar_estudiante(app, exception):
+    # Las versiones del estudiante, para el botón de descarga de cada laboratorio.
+    if exception is not None or app.builder.format != "html":
+        return
+    destino = Path(app.outdir) / DESCARGAS
+    destino.mkdir(parents=True, exist_ok=True)
+    for cuaderno in sorted((Path(app.srcdir) / "labs" / notebooks.STUDENT_DIR).glob("*.ipynb")):
+        shutil.copyfile(cuaderno, destino / cuaderno.name)
 
 
 def setup(app):
     app.connect("source-read", _al_leer)
     # Después de myst-nb, MathJax y el tema, que añaden scripts y botones en este evento.
     app.connect("html-page-context", _en_pagina, priority=1000)
+    app.connect("build-finished", _copiar_estudiante)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

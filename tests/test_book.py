@@ -89,6 +89,12 @@ def test_lab_pages_link_their_student_notebook(built_site):
         assert (ROOT / student).is_file()
         html = page(f).read_text(encoding="utf-8")
         assert notebooks.colab_link(student) in html, f"{f}: no enlaza la versión del estudiante"
+        descargas = re.findall(r'href="([^"]+\.ipynb)"[^>]*\s+class="[^"]*btn-download', html)
+        assert descargas == [f"../_downloads/estudiante/{Path(f).name}.ipynb"], \
+            f"{f}: el botón de descarga debe bajar la versión del estudiante, no {descargas}"
+        copia = (HTML / "labs" / descargas[0]).resolve()
+        assert copia.read_bytes() == (ROOT / student).read_bytes(), f"{f}: la descarga no es la versión del estudiante"
+        assert "BEGIN SOLUTION" not in copia.read_text(encoding="utf-8")
         assert "tag_solucion" in html and "Mostrar solución" in html, f"{f}: las soluciones deberían estar plegadas"
 
 

@@ -6,6 +6,11 @@
 - :func:`show_source` muestra el código de una función de ``utils`` tal como se
   ejecuta: lo que lee el estudiante es lo que corre.
 - :func:`use_course_style` fija un estilo común para todas las figuras.
+- :func:`number` y :func:`percent` escriben cifras con la convención del libro
+  (punto decimal, miles separados por un espacio que no se corta y un espacio
+  antes de «%»; ver la sección de estilo de ``instructores.md``).
+- :func:`offline_note` muestra una nota en español, en lugar de una traza, en
+  una celda que necesita Internet o una GPU y se ejecuta sin ellas.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ from __future__ import annotations
 import inspect
 
 
-def glue(name: str, value, display: bool = False):
+NBSP = "\u00a0"  # espacio que no se corta: miles y «%»
+
+
+def glue(name: str, value, display: bool = False) -> None:
     """Registra ``value`` con el nombre ``name`` para citarlo en la prosa.
 
     Parámetros
@@ -25,7 +33,9 @@ def glue(name: str, value, display: bool = False):
     display : bool
         Si es ``True`` también lo muestra en la salida de la celda.
 
-    Devuelve ``value`` para poder encadenar: ``lr = glue("lr", 0.1)``.
+    No devuelve nada (a propósito): una celda que termina en ``glue(...)`` no
+    deja un valor suelto debajo en la página. Guarda el valor en una variable
+    antes si también lo necesitas: ``lr = 0.1; glue("lr", lr)``.
     """
     if not isinstance(name, str) or not name:
         raise TypeError("`name` debe ser un texto no vacío (el nombre con que se cita el valor).")
@@ -38,9 +48,87 @@ def glue(name: str, value, display: bool = False):
             from IPython.display import display as _display
 
             _display(value)
-        return value
+        return None
     _glue(name, value, display=display)
-    return value
+    return None
+
+
+def number(x, decimals: int = 0) -> str:
+    """Escribe ``x`` con la convención del libro: punto decimal y miles con espacio.
+
+    Los miles se separan con un espacio que no se corta (U+00A0) a partir de
+    cuatro cifras enteras; los años y los nombres como «ResNet-1202» no pasan
+    por aquí.
+
+    >>> number(61706) == "61\u00a0706"
+    True
+    >>> number(0.12345, 3)
+    '0.123'
+    >>> number(1234.5, 1) == "1\u00a0234.5"
+    True
+    """
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        raise TypeError(f"`number` espera un número; llegó {x!r}.") from None
+    if not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"`decimals` debe ser un entero ≥ 0; llegó {decimals!r}.")
+    return f"{x:,.{decimals}f}".replace(",", NBSP)
+
+
+def percent(fraction, decimals: int = 1) -> str:
+    """Escribe una fracción como porcentaje: ``0.1007`` → «10.07 %» (con U+00A0).
+
+    >>> percent(0.1007, 2) == "10.07\u00a0%"
+    True
+    >>> percent(1.0, 0) == "100\u00a0%"
+    True
+    """
+    return number(100 * float(fraction), decimals) + NBSP + "%"
+
+
+def mean_spread(values, decimals: int = 3, as_percent: bool = False) -> str:
+    """Media ± desviación estándar (muestral) de varias semillas, como texto.
+
+    Es la forma del libro de informar una medida que depende de la semilla.
+
+    >>> mean_spread([0.80, 0.82, 0.84], 2)
+    '0.82 ± 0.02'
+    >>> mean_spread([0.80, 0.82, 0.84], 1, as_percent=True) == "82.0 ± 2.0\u00a0%"
+    True
+    """
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 1 or v.size < 2:
+        raise ValueError(f"`mean_spread` necesita al menos dos valores (uno por semilla); llegaron {v.size}.")
+    m, s = v.mean(), v.std(ddof=1)
+    if as_percent:
+        return f"{number(100 * m, decimals)} ± {number(100 * s, decimals)}{NBSP}%"
+    return f"{number(m, decimals)} ± {number(s, decimals)}"
+
+
+def offline_note(what: str, where: str = "en Colab, con una GPU") -> None:
+    """Muestra una nota (no una traza) cuando una celda necesita red o GPU y no las tiene.
+
+    ``what`` dice qué hace la celda cuando puede ejecutarse; ``where`` dónde verlo.
+    La nota sale como un recuadro de aviso en el libro y en Jupyter/Colab.
+
+    >>> offline_note("entrena ResNet-20 en CIFAR-10")  # doctest: +SKIP
+    """
+    import html
+
+    if not isinstance(what, str) or not what.strip():
+        raise TypeError("`what` debe ser un texto que diga qué hace la celda.")
+    texto = (f"Esta celda {what.strip()}. Necesita Internet y no lo tuvo al construir esta página; "
+             f"ejecútala {where} para ver su resultado.")
+    try:
+        from IPython.display import HTML, display
+    except ImportError:
+        print("Nota: " + texto)
+        return
+    display(HTML('<div class="admonition note sin-conexion"><p class="admonition-title">Sin conexión</p>'
+                 f"<p>{html.escape(texto)}</p></div>"))
 
 
 def show_source(obj) -> None:

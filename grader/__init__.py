@@ -1,0 +1,1 @@
+"""Calificador del curso (ver instructores.md)."""

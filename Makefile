@@ -14,10 +14,10 @@ HERRAMIENTAS := .herramientas
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE := $(HERRAMIENTAS)/node_modules/lighthouse/cli/index.js
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-ci.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-ci.txt
 	touch $(STAMP)
 
 book: $(STAMP)

@@ -717,21 +717,21 @@ def resnet_flops_table(depths=(18, 34, 50, 101, 152), shortcut=None) -> list:
     ``paper`` (el valor publicado, ×10⁹). Con ``shortcut=None`` se usa lo que
     usó el artículo: opción A para 18 y 34 capas, B para 50, 101 y 152.
 
-    Resultado (redondeando a un decimal): 1,8 · 3,6 · 3,9 · 7,6 · 11,3 × 10⁹,
-    igual que el artículo salvo ResNet-50, donde publica 3,8. Lo que se
+    Resultado (redondeando a un decimal): 1.8 · 3.6 · 3.9 · 7.6 · 11.3 × 10⁹,
+    igual que el artículo salvo ResNet-50, donde publica 3.8. Lo que se
     averiguó al comparar convenciones:
 
-    * ResNet-18/34 dan 1,79 y 3,64 × 10⁹ con la opción A; con proyecciones
-      (opción B) dan 1,81 y 3,66, y ResNet-34 se redondearía a 3,7. El
-      artículo usa la opción A para esas redes, así que su 3,6 cuadra.
-    * ResNet-50 da 3,86 × 10⁹, lo mismo que ``keras.applications.ResNet50``.
-      Ninguna convención coherente lo baja a 3,8 sin estropear otra columna:
-      quitar la capa densa (0,002) no basta; quitar la proyección de conv2_1
-      (0,05) da 3,81, pero entonces ResNet-101 y -152 bajan a 7,5 y 11,2; y
-      truncar en vez de redondear también da 7,5 y 11,2. El 3,8 del artículo
+    * ResNet-18/34 dan 1.79 y 3.64 × 10⁹ con la opción A; con proyecciones
+      (opción B) dan 1.81 y 3.66, y ResNet-34 se redondearía a 3.7. El
+      artículo usa la opción A para esas redes, así que su 3.6 cuadra.
+    * ResNet-50 da 3.86 × 10⁹, lo mismo que ``keras.applications.ResNet50``.
+      Ninguna convención coherente lo baja a 3.8 sin estropear otra columna:
+      quitar la capa densa (0.002) no basta; quitar la proyección de conv2_1
+      (0.05) da 3.81, pero entonces ResNet-101 y -152 bajan a 7.5 y 11.2; y
+      truncar en vez de redondear también da 7.5 y 11.2. El 3.8 del artículo
       parece un truncamiento aislado.
     * Poner el paso 2 en la 3×3 del cuello de botella (la «ResNet v1.5» de
-      ``torchvision``) sube ResNet-50 a 4,09 × 10⁹: no es la red del artículo.
+      ``torchvision``) sube ResNet-50 a 4.09 × 10⁹: no es la red del artículo.
 
     >>> [round(f["flops"] / 1e9, 1) for f in resnet_flops_table()]  # doctest: +SKIP
     [1.8, 3.6, 3.9, 7.6, 11.3]
@@ -764,7 +764,7 @@ def resnet_cifar(n: int = 3, shortcut: str = "A", plain: bool = False, input_sha
     artículo en CIFAR, sin parámetros extra) o ``"B"`` (proyecciones 1×1).
 
     Parámetros entrenables con la opción A: 269 722 para ResNet-20 (el
-    artículo dice 0,27 M) y 853 018 para ResNet-56 (0,85 M); la red plana
+    artículo dice 0.27 M) y 853 018 para ResNet-56 (0.85 M); la red plana
     tiene los mismos. Keras cuenta además las medias y varianzas móviles
     de las BN (271 098 y 857 082 en total).
 

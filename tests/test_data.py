@@ -63,6 +63,8 @@ def test_fashion_mnist_offline_without_cache_fails_fast_in_spanish(tmp_path):
     out = fresh_python(code, tmp_path / "vacio")
     assert "ERROR No se pudo cargar Fashion-MNIST: no hay conexión a Internet" in out.stdout, out.stderr
     assert float(out.stdout.split("SEG")[1]) < 5
+    assert str(tmp_path) not in out.stdout and "/" not in out.stdout.split("SEG")[0], \
+        "el mensaje nombra una carpeta de la máquina"
 
 
 def test_keras_cache_dir_follows_keras(tmp_path):
@@ -73,9 +75,10 @@ def test_keras_cache_dir_follows_keras(tmp_path):
 
 def test_mnist_offline_without_any_source_fails_fast_in_spanish(offline):
     start = time.monotonic()
-    with pytest.raises(data.DatasetUnavailable, match="MNIST_IDX_DIR"):
+    with pytest.raises(data.DatasetUnavailable, match="MNIST_IDX_DIR") as err:
         data.load_mnist()
     assert time.monotonic() - start < 5
+    assert str(offline) not in str(err.value) and "/" not in str(err.value), "el mensaje nombra una carpeta"
 
 
 def test_mnist_falls_back_to_idx_split_reproducibly(offline, idx_dir, capsys, monkeypatch):
@@ -83,7 +86,10 @@ def test_mnist_falls_back_to_idx_split_reproducibly(offline, idx_dir, capsys, mo
     (x_tr, y_tr), (x_te, y_te) = data.load_mnist(test_fraction=0.2, seed=0)
     assert x_tr.shape == (40, 28, 28) and x_te.shape == (10, 28, 28)
     assert y_tr.shape == (40,) and x_tr.dtype == np.uint8
-    assert "partición oficial de prueba" in capsys.readouterr().out
+    mensaje = capsys.readouterr().out
+    # Nombra el conjunto, no la carpeta, y agrupa las cifras (aquí hay 50 imágenes).
+    assert "MNIST (prueba oficial, 50 imágenes)" in mensaje and "40 de entrenamiento" in mensaje, mensaje
+    assert str(idx_dir) not in mensaje and "/" not in mensaje, mensaje
     (x_tr2, _), _ = data.load_mnist(test_fraction=0.2, seed=0, verbose=False)
     assert np.array_equal(x_tr, x_tr2)
     (x_tr3, _), _ = data.load_mnist(test_fraction=0.2, seed=1, verbose=False)
@@ -94,8 +100,9 @@ def test_explicit_idx_dir_and_corrupt_file(offline, idx_dir):
     (x_tr, _), (x_te, _) = data.load_mnist(idx_dir=idx_dir, verbose=False)
     assert len(x_tr) + len(x_te) == 50
     (idx_dir / "t10k-images-idx3-ubyte.gz").write_bytes(b"esto no es gzip")
-    with pytest.raises(ValueError, match="no es un archivo IDX válido"):
+    with pytest.raises(ValueError, match="no es un archivo IDX válido") as err:
         data.load_mnist(idx_dir=idx_dir)
+    assert str(idx_dir) not in str(err.value)
     with pytest.raises(ValueError, match="entre 0 y 1"):
         data.load_mnist(idx_dir=idx_dir, test_fraction=1.5)
 
@@ -128,10 +135,40 @@ def test_fashion_mnist_from_seeded_cache(tmp_path):
 
 
 @pytest.mark.skipif(not (SHARED / "mnist-idx").is_dir(), reason="sin ../shared/datasets")
-def test_real_mnist_test_split(offline):
-    (x_tr, y_tr), (x_te, y_te) = data.load_mnist(idx_dir=SHARED / "mnist-idx", verbose=False)
+def test_real_mnist_test_split(offline, capsys):
+    (x_tr, y_tr), (x_te, y_te) = data.load_mnist(idx_dir=SHARED / "mnist-idx")
     assert x_tr.shape == (8000, 28, 28) and x_te.shape == (2000, 28, 28)
     assert x_tr.max() == 255 and set(np.unique(y_tr)) == set(range(10))
+    mensaje = capsys.readouterr().out
+    assert "MNIST (prueba oficial, 10\u00a0000 imágenes)" in mensaje, mensaje
+    assert "8\u00a0000 de entrenamiento y 2\u00a0000 de prueba" in mensaje, mensaje
+    assert str(SHARED) not in mensaje
+
+
+def test_dataset_available_offline(offline, idx_dir, monkeypatch):
+    """Sin red, solo está lo que hay en el caché (o, para MNIST, la partición IDX)."""
+    cache = offline / "keras" / "datasets"
+    for name in data.DATASETS:
+        assert data.dataset_available(name) is False, name
+    monkeypatch.setenv("MNIST_IDX_DIR", str(idx_dir))
+    assert data.dataset_available("mnist") is True
+    assert data.dataset_available("cifar10") is False
+    lote = cache / "cifar-10-batches-py-target" / "cifar-10-batches-py" / "test_batch"
+    lote.parent.mkdir(parents=True)
+    lote.write_bytes(b"x")
+    assert data.dataset_available("cifar10") is True and data.dataset_available("CIFAR-10") is True
+    pesos = offline / "keras" / "models" / "vgg16_weights_tf_dim_ordering_tf_kernels.h5"
+    pesos.parent.mkdir(parents=True)
+    pesos.write_bytes(b"x")
+    assert data.dataset_available("vgg16_imagenet") and not data.dataset_available("vgg16_imagenet_notop")
+    with pytest.raises(ValueError, match="Conjunto desconocido"):
+        data.dataset_available("imagenet21k")
+
+
+def test_dataset_available_with_network(offline, monkeypatch):
+    monkeypatch.setattr(data, "network_available", lambda *a, **k: True)
+    assert data.dataset_available("cifar10") is True
+    assert data.dataset_available("cifar10", network=False) is False
 
 
 def test_load_co2_weekly_has_no_gaps(capsys):
@@ -141,6 +178,7 @@ def test_load_co2_weekly_has_no_gaps(capsys):
     assert 310 < serie.min() and serie.max() < 380
     mensaje = capsys.readouterr().out
     assert "interpolación" in mensaje and "59" in mensaje and serie.attrs["faltantes"] == 59
+    assert "2\u00a0284 semanas" in mensaje, mensaje
     # Una semana que faltaba queda entre sus vecinas (interpolación lineal).
     from statsmodels.datasets import co2
 

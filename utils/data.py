@@ -7,8 +7,14 @@
   caché, usa la partición oficial de prueba de MNIST (10 000 imágenes en formato
   IDX) de una carpeta local y la divide de forma reproducible en
   entrenamiento y prueba, avisándolo.
+- :func:`dataset_available` dice, sin cargar nada, si un conjunto (o unos pesos
+  preentrenados) se puede usar aquí: así una celda que lo necesita muestra
+  ``utils.book.offline_note`` en lugar de una traza.
 
-La variable de entorno ``CURSO_SIN_RED=1`` simula la falta de red (útil en pruebas).
+Los mensajes nombran el conjunto de datos («MNIST (prueba oficial, 10 000
+imágenes)»), nunca una carpeta de la máquina, y agrupan las cifras con
+:func:`utils.counting.group_digits`. La variable de entorno ``CURSO_SIN_RED=1``
+simula la falta de red (útil en pruebas).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import threading
 from pathlib import Path
 
 import numpy as np
+
+from utils.counting import group_digits
 
 ROOT = Path(__file__).resolve().parent.parent
 FASHION_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -71,10 +79,50 @@ def network_available(host: str = "storage.googleapis.com", port: int = 443, tim
     return bool(ok)
 
 
-def _no_network_message(name: str, where: Path, extra: str = "") -> str:
-    return (f"No se pudo cargar {name}: no hay conexión a Internet y no está en el caché local "
-            f"({where}). Soluciones: ejecuta el cuaderno en Colab o con conexión a Internet (se "
-            f"descarga solo una vez), o copia los archivos del conjunto en esa carpeta.{extra}")
+def _no_network_message(name: str, extra: str = "") -> str:
+    # Nombra el conjunto, no la carpeta: el mensaje puede acabar en una página publicada.
+    return (f"No se pudo cargar {name}: no hay conexión a Internet y no está en el caché de datos "
+            f"de Keras. Ejecuta el cuaderno en Colab o con conexión a Internet (se descarga una "
+            f"sola vez).{extra}")
+
+
+# Qué archivo del caché de Keras prueba que un conjunto (o unos pesos) ya está descargado,
+# relativo a ``$KERAS_HOME``, y con qué nombre se lo nombra en los mensajes.
+_CACHED = {
+    "mnist": ("datasets/mnist.npz", "MNIST"),
+    "fashion_mnist": ("datasets/fashion-mnist/" + FASHION_FILES[-1], "Fashion-MNIST"),
+    "cifar10": ("datasets/cifar-10-batches-py-target/cifar-10-batches-py/test_batch", "CIFAR-10"),
+    "cifar100": ("datasets/cifar-100-python-target/cifar-100-python/test", "CIFAR-100"),
+    "vgg16_imagenet": ("models/vgg16_weights_tf_dim_ordering_tf_kernels.h5",
+                       "los pesos de VGG-16 entrenados en ImageNet"),
+    "vgg16_imagenet_notop": ("models/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+                             "los pesos de VGG-16 (sin cabeza) entrenados en ImageNet"),
+}
+DATASETS = tuple(_CACHED)
+
+
+def dataset_available(name: str, network: bool = True) -> bool:
+    """``True`` si el conjunto ``name`` se puede cargar aquí: está en el caché o hay red.
+
+    ``name`` es uno de :data:`DATASETS` (``"mnist"``, ``"fashion_mnist"``,
+    ``"cifar10"``, ``"cifar100"``, ``"vgg16_imagenet"``, ``"vgg16_imagenet_notop"``).
+    Para ``"mnist"`` también cuenta la partición de prueba en formato IDX (ver
+    :func:`load_mnist`). Con ``network=False`` no se prueba la red. No descarga nada.
+
+    >>> from utils.book import offline_note
+    >>> if not dataset_available("cifar10"):                      # doctest: +SKIP
+    ...     offline_note("entrena ResNet-20 en CIFAR-10")
+    """
+    claves = {k.replace("_", ""): k for k in _CACHED}  # «CIFAR-10», «cifar10», «fashion-mnist»…
+    key = claves.get(str(name).lower().replace("-", "").replace("_", "").replace(" ", ""))
+    if key is None:
+        raise ValueError(f"Conjunto desconocido: {name!r}. Los conocidos son: {', '.join(DATASETS)}.")
+    home = keras_cache_dir().parent
+    if (home / _CACHED[key][0]).is_file():
+        return True
+    if key == "mnist" and _find_mnist_idx() is not None:
+        return True
+    return network and network_available()
 
 
 def load_fashion_mnist():
@@ -85,7 +133,7 @@ def load_fashion_mnist():
     """
     folder = keras_cache_dir() / "fashion-mnist"
     if not all((folder / f).is_file() for f in FASHION_FILES) and not network_available():
-        raise DatasetUnavailable(_no_network_message("Fashion-MNIST", folder))
+        raise DatasetUnavailable(_no_network_message("Fashion-MNIST"))
     import keras
 
     return keras.datasets.fashion_mnist.load_data()
@@ -111,7 +159,7 @@ def read_idx(path) -> np.ndarray:
     except FileNotFoundError:
         raise
     except (OSError, ValueError, struct.error, EOFError):
-        raise ValueError(f"{path} no es un archivo IDX válido de MNIST (¿está dañado o incompleto?).") from None
+        raise ValueError(f"{path.name} no es un archivo IDX válido de MNIST (¿está dañado o incompleto?).") from None
 
 
 def mnist_idx_candidates() -> list[Path]:
@@ -121,6 +169,17 @@ def mnist_idx_candidates() -> list[Path]:
         out.append(Path(os.environ["MNIST_IDX_DIR"]))
     out += [keras_cache_dir() / "mnist-idx", ROOT.parent / "shared" / "datasets" / "mnist-idx"]
     return out
+
+
+MNIST_IDX_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+
+
+def _find_mnist_idx(candidates=None):
+    """Primera carpeta de ``candidates`` con los dos archivos IDX de prueba de MNIST, o ``None``."""
+    for folder in candidates if candidates is not None else mnist_idx_candidates():
+        if all((Path(folder) / f).is_file() for f in MNIST_IDX_FILES):
+            return Path(folder)
+    return None
 
 
 def load_mnist(idx_dir=None, test_fraction: float = 0.2, seed: int = 0, verbose: bool = True):
@@ -140,25 +199,24 @@ def load_mnist(idx_dir=None, test_fraction: float = 0.2, seed: int = 0, verbose:
         import keras
 
         return keras.datasets.mnist.load_data()
-    candidates = [Path(idx_dir)] if idx_dir is not None else mnist_idx_candidates()
-    for folder in candidates:
-        images, labels = folder / "t10k-images-idx3-ubyte.gz", folder / "t10k-labels-idx1-ubyte.gz"
-        if images.is_file() and labels.is_file():
-            x, y = read_idx(images), read_idx(labels)
-            if x.shape[0] != y.shape[0] or x.shape[1:] != (28, 28):
-                raise ValueError(f"Los archivos IDX de {folder} no concuerdan: imágenes {x.shape}, etiquetas {y.shape}.")
-            order = np.random.default_rng(seed).permutation(len(y))
-            n_test = int(round(len(y) * test_fraction))
-            tr, te = order[n_test:], order[:n_test]
-            if verbose:
-                print(f"Sin acceso al MNIST completo de Keras: se usa la partición oficial de prueba de MNIST "
-                      f"({len(y)} imágenes, {folder}) dividida con semilla {seed} en {len(tr)} de "
-                      f"entrenamiento y {len(te)} de prueba.")
-            return (x[tr], y[tr]), (x[te], y[te])
+    folder = _find_mnist_idx([Path(idx_dir)] if idx_dir is not None else None)
+    if folder is not None:
+        x, y = read_idx(folder / MNIST_IDX_FILES[0]), read_idx(folder / MNIST_IDX_FILES[1])
+        if x.shape[0] != y.shape[0] or x.shape[1:] != (28, 28):
+            raise ValueError(f"Los archivos IDX de prueba de MNIST no concuerdan: imágenes {x.shape}, "
+                             f"etiquetas {y.shape}.")
+        order = np.random.default_rng(seed).permutation(len(y))
+        n_test = int(round(len(y) * test_fraction))
+        tr, te = order[n_test:], order[:n_test]
+        if verbose:
+            print(f"Sin acceso al MNIST completo de Keras: se usa MNIST (prueba oficial, "
+                  f"{group_digits(len(y))} imágenes), dividida con la semilla {seed} en "
+                  f"{group_digits(len(tr))} de entrenamiento y {group_digits(len(te))} de prueba.")
+        return (x[tr], y[tr]), (x[te], y[te])
     raise DatasetUnavailable(_no_network_message(
-        "MNIST", keras_cache_dir() / "mnist.npz",
-        " Sin Internet también sirve una carpeta con t10k-images-idx3-ubyte.gz y "
-        "t10k-labels-idx1-ubyte.gz indicada en la variable MNIST_IDX_DIR."))
+        "MNIST", " Sin Internet también sirve la partición oficial de prueba de MNIST "
+        "(t10k-images-idx3-ubyte.gz y t10k-labels-idx1-ubyte.gz) en la carpeta que indique "
+        "la variable MNIST_IDX_DIR."))
 
 
 def load_co2_weekly(verbose: bool = True):
@@ -187,6 +245,7 @@ def load_co2_weekly(verbose: bool = True):
     series.name = "co2"
     series.attrs["faltantes"] = missing      # cuántas semanas se rellenaron
     if verbose:
-        print(f"CO₂ de Mauna Loa: {len(series)} semanas ({series.index[0]:%Y-%m-%d} a "
-              f"{series.index[-1]:%Y-%m-%d}); {missing} semanas sin medición rellenadas por interpolación lineal.")
+        print(f"CO₂ de Mauna Loa: {group_digits(len(series))} semanas ({series.index[0]:%Y-%m-%d} a "
+              f"{series.index[-1]:%Y-%m-%d}); {group_digits(missing)} semanas sin medición rellenadas "
+              f"por interpolación lineal.")
     return series

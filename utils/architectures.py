@@ -84,7 +84,9 @@ def lenet5_1998_params(c3_table=LENET5_C3_TABLE, classes: int = 10) -> list:
 
     Devuelve una lista de diccionarios con ``layer``, ``output`` (forma de
     salida), ``params`` (parámetros entrenables) y ``connections``
-    (multiplicaciones por imagen: cada parámetro usado en cada posición).
+    (cada parámetro usado en cada posición de su mapa de salida; incluye los
+    sesgos, así que en C3 las 151 600 conexiones son 150 000 multiplicaciones
+    y 1 600 sumas de sesgo).
     Reglas del artículo (LeCun et al., 1998, sección II.B):
 
     * C1, C3 y C5: un núcleo de 5×5 por cada mapa de entrada
@@ -179,8 +181,8 @@ def alexnet(groups: int = 2, input_shape=(227, 227, 3), classes: int = 1000, dro
     conv4   384 filtros 3×3, 2 grupos        13×13×384     663 936
     conv5   256 filtros 3×3, 2 grupos        13×13×256     442 624
     pool5   *max pooling* 3×3, paso 2        6×6×256       0
-    fc6     densa de 4096 (con *dropout*)    4096          37 752 832
-    fc7     densa de 4096 (con *dropout*)    4096          16 781 312
+    fc6     densa de 4096, luego *dropout*   4096          37 752 832
+    fc7     densa de 4096, luego *dropout*   4096          16 781 312
     fc8     densa de ``classes``, softmax    ``classes``   4 097 000
     ======  ===============================  ============  ==========
 
@@ -193,9 +195,9 @@ def alexnet(groups: int = 2, input_shape=(227, 227, 3), classes: int = 1000, dro
     El artículo habla de entradas de 224×224, pero con un filtro de 11×11 y
     paso 4 solo 227×227 da la salida de 55×55 que publica: por eso
     ``input_shape`` vale (227, 227, 3). No se incluye la normalización local de
-    la respuesta (LRN) que seguía a conv1 y conv2: no tiene parámetros ni
-    multiplicaciones-sumas, Keras no la trae como capa y las redes posteriores
-    la abandonaron.
+    la respuesta (LRN) que seguía a conv1 y conv2: no tiene parámetros (sus
+    pocas operaciones por activación no se cuentan como MAC), Keras no la trae
+    como capa y las redes posteriores la abandonaron.
 
     >>> alexnet().count_params()                   # doctest: +SKIP
     60965224
@@ -221,10 +223,10 @@ def alexnet(groups: int = 2, input_shape=(227, 227, 3), classes: int = 1000, dro
             capas.append(layers.MaxPooling2D(3, strides=2, name="pool" + name[-1]))
     capas += [
         layers.Flatten(name="aplanado"),
-        layers.Dropout(dropout, name="dropout6"),
         layers.Dense(4096, activation="relu", name="fc6"),
-        layers.Dropout(dropout, name="dropout7"),
+        layers.Dropout(dropout, name="dropout6"),   # apaga salidas de fc6, como el artículo
         layers.Dense(4096, activation="relu", name="fc7"),
+        layers.Dropout(dropout, name="dropout7"),   # y de fc7
         layers.Dense(classes, activation="softmax", name="fc8"),
     ]
     return keras.Sequential(capas, name="alexnet" if groups == 2 else "alexnet_una_torre")

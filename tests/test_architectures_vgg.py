@@ -77,7 +77,14 @@ def test_alexnet_params_and_shapes(groups, params):
 def test_alexnet_two_gpu_version_is_about_61_million():
     tabla = count_flops(alexnet())
     assert round(tabla.total_params / 1e6) == 61
-    assert round(tabla.total_flops / 1e6) == 724, f"{tabla.total_flops} multiplicaciones-sumas"
+    assert round(tabla.total_flops / 1e6) == 724, f"{tabla.total_flops} MAC"
+
+
+def test_alexnet_dropout_follows_fc6_and_fc7():
+    # El artículo apaga al azar las salidas de fc6 y fc7, no el pool5 aplanado.
+    nombres = [c.name for c in alexnet(groups=1, input_shape=(67, 67, 3), classes=5).layers]
+    cola = nombres[nombres.index("aplanado"):]
+    assert cola == ["aplanado", "fc6", "dropout6", "fc7", "dropout7", "fc8"], cola
 
 
 def test_small_versions_run():

@@ -752,7 +752,7 @@ def resnet_flops_table(depths=(18, 34, 50, 101, 152), shortcut=None) -> list:
 
 
 def resnet_cifar(n: int = 3, shortcut: str = "A", plain: bool = False, input_shape=(32, 32, 3),
-                 classes: int = 10):
+                 classes: int = 10, widths=(16, 32, 64)):
     """ResNet de CIFAR-10 con 6n+2 capas (sección 4.2 del artículo) o su versión «plana».
 
     Conv 3×3 de 16 filtros, tres etapas de ``n`` bloques básicos con 16, 32 y
@@ -762,7 +762,9 @@ def resnet_cifar(n: int = 3, shortcut: str = "A", plain: bool = False, input_sha
     ResNet-20, 32, 44 y 56.
 
     ``plain=True`` quita los atajos (la red «plana» de la misma profundidad y
-    casi los mismos parámetros). ``shortcut`` es ``"A"`` (ceros, la que usó el
+    casi los mismos parámetros). ``widths`` da los filtros de las tres etapas
+    (los del artículo son 16, 32 y 64; el capítulo 12 usa redes más estrechas
+    para entrenarlas en CPU). ``shortcut`` es ``"A"`` (ceros, la que usó el
     artículo en CIFAR, sin parámetros extra) o ``"B"`` (proyecciones 1×1).
 
     Parámetros entrenables con la opción A: 269 722 para ResNet-20 (el
@@ -783,9 +785,12 @@ def resnet_cifar(n: int = 3, shortcut: str = "A", plain: bool = False, input_sha
         raise ValueError(f"`shortcut` debe ser 'A' (relleno de ceros) o 'B' (proyección); llegó {shortcut!r}.")
     if not isinstance(plain, bool):
         raise TypeError(f"`plain` debe ser True o False; llegó {plain!r}.")
+    if (len(tuple(widths)) != 3 or any(isinstance(w, bool) or not isinstance(w, int) or w < 1 for w in widths)
+            or list(widths) != sorted(widths)):
+        raise ValueError(f"`widths` debe tener tres enteros positivos no decrecientes (filtros de cada etapa); llegó {widths!r}.")
     inputs = keras.Input(input_shape, name="imagen")
-    x = _resnet_conv(inputs, 16, 3, 1, "conv1")
-    for stage, filters in enumerate((16, 32, 64)):
+    x = _resnet_conv(inputs, widths[0], 3, 1, "conv1")
+    for stage, filters in enumerate(widths):
         for i in range(n):
             stride = 2 if i == 0 and stage > 0 else 1
             name = f"etapa{stage + 1}_{i + 1}"

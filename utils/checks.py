@@ -51,6 +51,64 @@ def call_student(func, *args, name: str, **kwargs):
         raise CheckFailed(f"`{name}` lanzó {type(exc).__name__}: {exc}") from None
 
 
+_RECORD_KEYS = ("__falta__", "__sin_resolver__", "__error__", "__tipo__", "__grande__", "__error_sonda__")
+
+
+def _record(value):
+    """El registro de error de una sonda que hay en ``value`` (arriba o anidado), o ``None``."""
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if type(v) is dict:
+            if any(k in v for k in _RECORD_KEYS):
+                return v
+            if depth < 4:
+                stack += [(x, depth + 1) for x in v.values()]
+        elif type(v) in (list, tuple) and depth < 4:
+            stack += [(x, depth + 1) for x in v[:50]]
+    return None
+
+
+def ok(value, name: str, hint: str = ""):
+    """Devuelve ``value`` si es un resultado; si es un registro de error de la sonda, explica el fallo.
+
+    Las sondas (``grader.api.Student``) nunca lanzan: cuando la función del estudiante
+    falla dejan un registro. ``ok`` lo convierte en :class:`CheckFailed` con un
+    mensaje en español: la excepción real del estudiante con la pista del
+    ejercicio, «Todavía no completaste …» solo si sigue el ``NotImplementedError``,
+    o qué tipo de objeto devolvió si no era un número ni un arreglo.
+
+    >>> ok(0.5, "sigmoid")
+    0.5
+    >>> ok({"__error__": "ValueError", "mensaje": "shapes (7,3) and (7,) not aligned", "nombre": "f"}, "f")
+    Traceback (most recent call last):
+    ...
+    utils.checks.CheckFailed: Tu `f` lanzó un error al ejecutarse: ValueError: shapes (7,3) and (7,) not aligned.
+    """
+    rec = _record(value)
+    if rec is None:
+        return value
+    pista = f" Pista: {hint}" if hint else ""
+    who = rec.get("nombre") or rec.get("__falta__") or rec.get("__sin_resolver__") or name
+    if "__falta__" in rec:
+        raise CheckFailed(f"Tu cuaderno no define `{rec['__falta__']}`, que pide el ejercicio «{name}». "
+                          "¿Ejecutaste su celda, o le cambiaste el nombre?")
+    if "__sin_resolver__" in rec:
+        raise CheckFailed(f"Todavía no completaste `{who}`: reemplaza «# TU CÓDIGO AQUÍ» y el "
+                          "`raise NotImplementedError` por tu implementación.")
+    if "__error__" in rec:
+        msg = str(rec.get("mensaje") or "").strip()
+        raise CheckFailed(f"Tu `{who}` lanzó un error al ejecutarse: {rec['__error__']}"
+                          + (f": {msg}" if msg else "") + ("." if not msg.endswith(".") else "") + pista)
+    if "__tipo__" in rec:
+        where = "devolvió" if rec is value else "devolvió, entre otras cosas,"
+        raise CheckFailed(f"`{name}` {where} un objeto de tipo {rec['__tipo__']}; se esperaban números, "
+                          "arreglos de NumPy o listas, tuplas y diccionarios de ellos." + pista)
+    if "__grande__" in rec:
+        raise CheckFailed(f"Lo que devolvió `{name}` es demasiado grande para comprobarlo ({rec['__grande__']}).")
+    raise CheckFailed(f"La comprobación de «{name}» no pudo leer tu cuaderno ({rec.get('__error_sonda__')}).")
+
+
 def check_close(actual, expected, what: str, hint: str = "", rtol: float = 1e-6, atol: float = 1e-8) -> None:
     """Comprueba que ``actual`` tenga la forma de ``expected`` y valores cercanos.
 
@@ -67,6 +125,8 @@ def check_close(actual, expected, what: str, hint: str = "", rtol: float = 1e-6,
     >>> check_close([0.5, 1.0], [0.5, 1.0], what="el vector")
     """
     pista = f" Pista: {hint}" if hint else ""
+    if _record(actual) is not None:
+        ok(actual, what, hint)
     if actual is None:
         raise CheckFailed(f"{what}: tu código devolvió None. ¿Te falta un `return`?{pista}")
     try:

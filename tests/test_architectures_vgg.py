@@ -33,7 +33,7 @@ def test_vgg_matches_keras_applications(depth):
     assert tabla.total_params == KERAS_PARAMS[depth], (
         f"VGG-{depth}: {tabla.total_params} parámetros; keras.applications tiene {KERAS_PARAMS[depth]}")
     assert round(tabla.total_flops / 1e9, 1) == GMACS[depth], (
-        f"VGG-{depth}: {tabla.total_flops / 1e9:.2f} × 10⁹ multiplicaciones-sumas; se esperaban ≈ {GMACS[depth]}")
+        f"VGG-{depth}: {tabla.total_flops / 1e9:.2f} × 10⁹ MAC; se esperaban ≈ {GMACS[depth]}")
 
     referencia = getattr(keras.applications, f"VGG{depth}")(weights=None)
     assert referencia.count_params() == KERAS_PARAMS[depth]

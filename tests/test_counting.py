@@ -305,7 +305,7 @@ def test_rendering_in_spanish():
     table = count_flops(model)
     assert isinstance(table, CountTable) and len(table) == 1
     text = str(table)
-    for header in ("capa", "tipo", "forma de salida", "parámetros", "multiplicaciones-sumas"):
+    for header in ("capa", "tipo", "forma de salida", "parámetros", "MAC"):
         assert header in text
         assert header in table._repr_html_()
         assert header in table.to_markdown()

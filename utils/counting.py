@@ -1,8 +1,8 @@
-"""Cuenta parámetros y operaciones (multiplicaciones-sumas) de un modelo de Keras.
+"""Cuenta parámetros y operaciones (MAC) de un modelo de Keras.
 
 Convención, la misma del artículo de ResNet (He et al., 2015):
 
-* Una «FLOP» es una **multiplicación-suma** (MAC, *multiply-accumulate*):
+* Una «FLOP» es una **multiplicación-acumulación (MAC)** (*multiply-accumulate*):
   ``a ← a + b·c`` cuenta como una operación, no como dos.
 * Se cuenta **un solo ejemplo** (lote de tamaño 1) y solo la pasada hacia
   adelante.
@@ -29,8 +29,8 @@ Convención, la misma del artículo de ResNet (He et al., 2015):
 Un modelo anidado (un ``Sequential`` o funcional usado como capa) se abre y
 sus capas aparecen con el prefijo ``modelo_interno/``. Cada capa se cuenta una
 vez, con la forma de su primera llamada: si reutilizas la misma capa varias
-veces (pesos compartidos) sus MACs se cuentan una sola vez. Una capa que este
-módulo no conoce aparece con sus parámetros, 0 MACs y la nota «no contado»;
+veces (pesos compartidos) sus MAC se cuentan una sola vez. Una capa que este
+módulo no conoce aparece con sus parámetros, 0 MAC y la nota «no contado»;
 nunca se lanza un error por ella.
 
 Importar este módulo no carga TensorFlow: solo se leen atributos del modelo.
@@ -47,7 +47,7 @@ import html
 import math
 from dataclasses import dataclass
 
-# Capas cuyo cómputo no son multiplicaciones-sumas de pesos: 0 MACs por convención.
+# Capas cuyo cómputo no son MAC de pesos: 0 MAC por convención.
 ZERO_MAC_LAYERS = frozenset({
     "InputLayer", "Flatten", "Reshape", "Permute", "RepeatVector", "Identity",
     "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax",
@@ -75,14 +75,14 @@ SEPARABLE_LAYERS = frozenset({"SeparableConv1D", "SeparableConv2D"})
 TRANSPOSE_LAYERS = frozenset({"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
 RECURRENT_LAYERS = frozenset({"SimpleRNN", "LSTM", "GRU"})
 
-HEADERS = ("capa", "tipo", "forma de salida", "parámetros", "multiplicaciones-sumas")
+HEADERS = ("capa", "tipo", "forma de salida", "parámetros", "MAC")
 
 
 @dataclass
 class LayerCount:
     """Una fila de la tabla: lo que cuesta una capa para un ejemplo.
 
-    ``macs`` son multiplicaciones-sumas; ``counted`` es ``False`` cuando no se
+    ``macs`` son multiplicaciones-acumulaciones (MAC); ``counted`` es ``False`` cuando no se
     supo calcularlas (la capa no es conocida o falta su forma), y ``note``
     explica por qué.
     """
@@ -98,7 +98,7 @@ class LayerCount:
 
     @property
     def flops(self) -> int:
-        """Lo mismo que ``macs``: en este curso un FLOP es una multiplicación-suma."""
+        """Lo mismo que ``macs``: en este curso un FLOP es una MAC."""
         return self.macs
 
     def as_dict(self) -> dict:
@@ -113,11 +113,11 @@ class LayerCount:
 
 
 class CountTable:
-    """Tabla por capas con totales de parámetros y de multiplicaciones-sumas.
+    """Tabla por capas con totales de parámetros y de MAC.
 
     Atributos: ``rows`` (lista de :class:`LayerCount`), ``total_params``,
     ``total_trainable_params``, ``total_non_trainable_params`` y
-    ``total_flops`` (multiplicaciones-sumas por ejemplo). ``print(tabla)``
+    ``total_flops`` (MAC por ejemplo). ``print(tabla)``
     la muestra como texto; en Jupyter se ve como tabla HTML.
 
     >>> t = CountTable([LayerCount("d", "Dense", (3,), 15, 15, 12)])
@@ -143,12 +143,12 @@ class CountTable:
 
     @property
     def total_flops(self) -> int:
-        """Total de multiplicaciones-sumas (MACs) por ejemplo."""
+        """Total de MAC (multiplicaciones-acumulaciones) por ejemplo."""
         return sum(r.macs for r in self.rows)
 
     @property
     def uncounted(self) -> list:
-        """Nombres de las capas cuyas MACs no se pudieron contar."""
+        """Nombres de las capas cuyas MAC no se pudieron contar."""
         return [r.name for r in self.rows if not r.counted]
 
     @property
@@ -181,7 +181,7 @@ class CountTable:
         """Una línea con los totales, p. ej. para imprimir bajo un gráfico."""
         return (f"Total: {_group(self.total_params)} parámetros "
                 f"({_group(self.total_trainable_params)} entrenables) y "
-                f"{_group(self.total_flops)} multiplicaciones-sumas por ejemplo "
+                f"{_group(self.total_flops)} MAC por ejemplo "
                 f"(≈ {format_count(self.total_flops)}).")
 
     def _cells(self):
@@ -212,11 +212,11 @@ class CountTable:
 
     def __repr__(self) -> str:
         return (f"CountTable({len(self.rows)} capas, parámetros={_group(self.total_params)}, "
-                f"multiplicaciones-sumas={_group(self.total_flops)})")
+                f"MAC={_group(self.total_flops)})")
 
     def _warning(self) -> str:
         missing = [f"{r.name} ({r.note})" for r in self.rows if not r.counted]
-        return f"Aviso: {len(missing)} capa(s) sin contar sus MACs: {', '.join(missing)}."
+        return f"Aviso: {len(missing)} capa(s) sin contar sus MAC: {', '.join(missing)}."
 
     def to_markdown(self) -> str:
         """La tabla en Markdown, para pegarla en un cuaderno o informe."""
@@ -262,7 +262,7 @@ def count_params(model) -> CountTable:
 def count_flops(model) -> CountTable:
     """Tabla por capas de un modelo de Keras construido; mira ``total_flops``.
 
-    ``total_flops`` son multiplicaciones-sumas (MACs) para **un** ejemplo,
+    ``total_flops`` son MAC (multiplicaciones-acumulaciones) para **un** ejemplo,
     como en el artículo de ResNet (la convención completa está al inicio del
     módulo). Devuelve la misma :class:`CountTable` que :func:`count_params`.
 
@@ -371,7 +371,7 @@ def _layer_macs(layer, kind: str, shape):
 
 
 def _recurrent_macs(layer, input_shape=None):
-    """MACs de SimpleRNN/LSTM/GRU: T·(tamaño del núcleo + del núcleo recurrente)."""
+    """MAC de SimpleRNN/LSTM/GRU: T·(tamaño del núcleo + del núcleo recurrente)."""
     shape = input_shape if input_shape is not None else _input_shape(layer)
     steps = shape[0] if isinstance(shape, tuple) and shape else None
     if steps is None:

@@ -1,0 +1,466 @@
+"""Normas de estilo del libro (sección «Normas de estilo» de ``instructores.md``), sin construir.
+
+Revisan las fuentes (celdas de los cuadernos, páginas Markdown, mensajes de
+``utils``) con las funciones de ``_ext/normas.py``. Las salidas de los cuadernos
+ejecutados y lo que ve el lector se revisan en ``tests/test_book.py`` con
+:func:`_ext.normas.problemas_salidas`, que aquí se prueba sobre cuadernos
+sintéticos: cada clase de problema debe detectarse.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from _ext import normas
+from utils import notebooks
+
+ROOT = notebooks.ROOT
+CUADERNOS = notebooks.source_notebooks()   # capítulos y laboratorios (no las copias del estudiante)
+
+
+def _paginas_md() -> list:
+    """Páginas Markdown del índice, la guía docente y el README."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    archivos = [toc["root"]] + [c["file"] for p in toc.get("parts", []) for c in p.get("chapters", [])]
+    paginas = {ROOT / (f + ".md") for f in archivos if (ROOT / (f + ".md")).is_file()}
+    paginas |= {ROOT / n for n in ("intro.md", "glosario.md", "instructores.md", "bibliografia.md", "README.md")}
+    return sorted(p for p in paginas if p.is_file())
+
+
+PAGINAS = _paginas_md()
+
+
+def _nombre(p) -> str:
+    return p.relative_to(ROOT).as_posix()
+
+
+def _informe(problemas: dict) -> str:
+    lineas = [f"{archivo}: {p}" for archivo, lista in problemas.items() for p in lista]
+    return "\n".join(lineas[:80]) + (f"\n… y {len(lineas) - 80} más" if len(lineas) > 80 else "")
+
+
+def _por_celda(funcion, tipos=("markdown", "code")) -> dict:
+    out = {}
+    for ruta in CUADERNOS:
+        for i, celda in enumerate(notebooks.load(ruta)["cells"]):
+            if celda["cell_type"] in tipos:
+                for p in funcion(normas.fuente(celda), celda):
+                    out.setdefault(_nombre(ruta), []).append(f"celda {i} ({celda.get('id', 'sin id')}): {p}")
+    return out
+
+
+def test_there_is_something_to_check():
+    assert len(CUADERNOS) >= 20 and len(PAGINAS) >= 4
+
+
+# ---------------------------------------------------------------------------
+# Regla 6 · Un solo registro de español
+# ---------------------------------------------------------------------------
+
+def test_no_regionalisms():
+    """Sin «chico/chica», «achicar», «acá», «de a un», voseo ni «coma flotante»: en los cuadernos
+    (texto y código), las páginas Markdown y los mensajes y docstrings de ``utils``."""
+    problemas = _por_celda(lambda texto, celda: normas.problemas_registro(texto))
+    for pagina in PAGINAS:
+        if p := normas.problemas_registro(pagina.read_text(encoding="utf-8")):
+            problemas[_nombre(pagina)] = p
+    for modulo in sorted((ROOT / "utils").glob("*.py")):
+        if p := normas.problemas_registro(modulo.read_text(encoding="utf-8")):
+            problemas[_nombre(modulo)] = p
+    assert not problemas, "regionalismos (el libro usa un español neutro):\n" + _informe(problemas)
+
+
+# ---------------------------------------------------------------------------
+# Regla 5 · Una convención para los números
+# ---------------------------------------------------------------------------
+
+def test_latex_decimals_use_a_point():
+    """Ni ``0{,}5`` ni ``10\\%`` sin ``\\,`` en las fórmulas (de la prosa o del código)."""
+    def latex(texto, celda):
+        out = [p for p in normas.problemas_numeros_prosa(texto) if "LaTeX" in p] if celda["cell_type"] == "markdown" else []
+        return out + [f"decimal con coma en LaTeX «{m.group(0)}»" for m in normas._LATEX_COMA_RE.finditer(texto)
+                      if celda["cell_type"] == "code"]
+    problemas = _por_celda(latex)
+    for pagina in PAGINAS:
+        if p := [x for x in normas.problemas_numeros_prosa(pagina.read_text(encoding="utf-8")) if "LaTeX" in x]:
+            problemas[_nombre(pagina)] = p
+    assert not problemas, "decimales en LaTeX con coma o «%» sin \\,:\n" + _informe(problemas)
+
+
+def test_prose_numbers_follow_the_convention():
+    """En la prosa: punto decimal, miles agrupados con U+00A0 (no con coma ni sin agrupar) y U+00A0 antes de «%»."""
+    def prosa(texto, celda):
+        return [p for p in normas.problemas_numeros_prosa(texto) if "LaTeX" not in p and "glue" not in p]
+    problemas = _por_celda(prosa, tipos=("markdown",))
+    for pagina in PAGINAS:
+        if p := [x for x in normas.problemas_numeros_prosa(pagina.read_text(encoding="utf-8"))
+                 if "LaTeX" not in x and "glue" not in x]:
+            problemas[_nombre(pagina)] = p
+    assert not problemas, "números fuera de la convención en la prosa:\n" + _informe(problemas)
+
+
+def test_glue_formats_follow_the_convention():
+    """``{glue:text}`x:.1%` `` pega el «%» y ``:,`` separa miles con coma: se glue-a el texto de
+    ``utils.book.percent`` / ``number`` (o de ``group_digits``)."""
+    problemas = _por_celda(lambda texto, celda: [p for p in normas.problemas_numeros_prosa(texto) if "glue" in p],
+                           tipos=("markdown",))
+    assert not problemas, "formatos de glue fuera de la convención:\n" + _informe(problemas)
+
+
+def test_code_formats_follow_the_convention():
+    """Ni ``f"{x:.1%}"`` (sin espacio antes de «%») ni ``f"{n:,}"`` (miles con coma) en el código
+    que imprime o glue-a, en los cuadernos y en ``utils``."""
+    def formatos(texto, celda):
+        return [p for p in normas.problemas_codigo(texto, {}) if "formato" in p]
+    problemas = _por_celda(formatos, tipos=("code",))
+    for modulo in sorted((ROOT / "utils").glob("*.py")):
+        if p := [x for x in normas.problemas_codigo(modulo.read_text(encoding="utf-8"), {}) if "formato" in x]:
+            problemas[_nombre(modulo)] = p
+    assert not problemas, "formatos de números fuera de la convención:\n" + _informe(problemas)
+
+
+# ---------------------------------------------------------------------------
+# Regla 1 · glue no devuelve nada
+# ---------------------------------------------------------------------------
+
+def test_glue_result_is_never_assigned():
+    """``x = glue("x", v)`` deja ``x = None``: se escribe ``x = v`` y después ``glue("x", x)``."""
+    problemas = _por_celda(lambda texto, celda: [p for p in normas.problemas_codigo(texto, {}) if "glue" in p],
+                           tipos=("code",))
+    assert not problemas, "resultados de glue asignados:\n" + _informe(problemas)
+
+
+def test_glue_returns_none():
+    from utils.book import glue
+
+    assert glue("normas_prueba", 1.5) is None
+
+
+# ---------------------------------------------------------------------------
+# Regla 3 · Figuras en español
+# ---------------------------------------------------------------------------
+
+def test_figure_labels_are_spanish():
+    """Títulos, ejes y leyendas sin rótulos en inglés («sigmoid», «relu», «loss»…), también los que
+    llegan por una variable (``for activacion in ["sigmoid", "relu"]: ax.set_title(activacion)``)."""
+    problemas = {}
+    for ruta in CUADERNOS:
+        nb = notebooks.load(ruta)
+        for p in normas.problemas_cuaderno_fuente(nb):
+            if "rótulo en inglés" in p:
+                problemas.setdefault(_nombre(ruta), []).append(p)
+    assert not problemas, "rótulos de figuras en inglés:\n" + _informe(problemas)
+
+
+# ---------------------------------------------------------------------------
+# Regla 9 · Figuras: épocas desde 1, sin amarillo de viridis
+# ---------------------------------------------------------------------------
+
+CLAVES_HISTORIAL = {"loss", "val_loss", "accuracy", "val_accuracy", "mae", "val_mae", "mse", "val_mse"}
+
+
+def problemas_figuras(codigo: str) -> list[str]:
+    """``ax.plot(h["loss"])`` (eje de épocas desde 0) y series de ``viridis`` que llegan a su extremo amarillo."""
+    import ast
+
+    out = []
+    try:
+        arbol = ast.parse(normas._limpiar_magias(codigo))
+    except SyntaxError:
+        return out
+    for nodo in ast.walk(arbol):
+        if isinstance(nodo, ast.Call) and getattr(nodo.func, "attr", None) == "plot" and nodo.args:
+            primero = nodo.args[0]
+            claves = {n.slice.value for n in ast.walk(primero)
+                      if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant)}
+            solo_y = len(nodo.args) == 1 or (isinstance(nodo.args[1], ast.Constant) and isinstance(nodo.args[1].value, str))
+            if claves & CLAVES_HISTORIAL and solo_y:
+                out.append(f"línea {nodo.lineno}: historial dibujado sin eje x: las épocas empiezan en 0 "
+                           "(dibuja contra np.arange(1, n + 1) con marcas enteras)")
+    for m in re.finditer(r"(?:viridis|cividis|plasma|inferno)\s*\(\s*np\.linspace\(\s*0(?:\.0*)?\s*,\s*1(?:\.0*)?\s*[,)]", codigo):
+        out.append(f"«{m.group(0)}»: el extremo claro del mapa de colores casi no se ve sobre blanco "
+                   "(usa np.linspace(0, 0.85, n) o colores del ciclo por defecto)")
+    return out
+
+
+def test_epoch_axes_count_from_one_and_colours_are_visible():
+    problemas = _por_celda(lambda texto, celda: problemas_figuras(texto), tipos=("code",))
+    assert not problemas, "figuras fuera de las normas:\n" + _informe(problemas)
+
+
+def test_figure_check_catches_its_cases():
+    assert problemas_figuras('ax.plot(h["loss"], label="entrenamiento")')
+    assert problemas_figuras('ax.plot(1 - np.array(h.history["val_accuracy"]), "--")')
+    assert problemas_figuras("colores = plt.cm.viridis(np.linspace(0, 1, 5))")
+    assert not problemas_figuras('ax.plot(epocas, h["loss"], "o-")')
+    assert not problemas_figuras("colores = plt.cm.viridis(np.linspace(0, 0.85, 5))")
+
+
+# ---------------------------------------------------------------------------
+# Comprobaciones de fuente: cada una detecta lo que debe (y no lo que no)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("texto", [
+    "una red chica", "pesos chicos", "la imagen se achica", "achicarla", "acá vemos", "leer de a un símbolo",
+    "en coma flotante", "vos podés probarlo", "fijate en la curva", "Probá con otra semilla",
+])
+def test_register_check_catches(texto):
+    assert normas.problemas_registro(texto), texto
+
+
+@pytest.mark.parametrize("texto", [
+    "una red pequeña", "chicharrón", "chicle", "el gradiente se reduce", "aquí vemos", "símbolo a símbolo",
+    "en punto flotante", "tú puedes probarlo", "se ve en la curva", "ves la curva",
+])
+def test_register_check_allows(texto):
+    assert not normas.problemas_registro(texto), texto
+
+
+def test_register_allowlist_for_quotations():
+    texto = "<!-- normas: permitir chico -->\nComo dice la diapositiva: «un filtro chico»."
+    assert not normas.problemas_registro(texto)
+    assert normas.problemas_registro(texto + " Y acá otro.")
+
+
+@pytest.mark.parametrize("texto", [
+    "$$d = 10{,}07 - 6{,}67$$", "el error baja $0{,}3$ puntos", "```{math}\n0{,}5\n```",
+    "con un peso de 0,3 en GoogLeNet", "tiene 163,696 parámetros", "hay 10000 imágenes",
+    "supera el 98.3% de exactitud", "llega al 88 % de exactitud", "de 60 000 imágenes",
+    "$$\\text{error} = 10.07\\%$$", "{glue:text}`x_acc:.1%`", "{glue:text}`x_n:,`", "{glue:text}`x_n:,.0f`",
+    "```{glossary}\nTérmino\n  Definición con 1,2 millones.\n```",
+])
+def test_number_check_catches(texto):
+    assert normas.problemas_numeros_prosa(texto), texto
+
+
+@pytest.mark.parametrize("texto", [
+    "$$d = 10.07 - 6.67$$", "un peso de 0.3", "tiene 163\u00a0696 parámetros", "hay 10\u00a0000 imágenes",
+    "supera el 98.3\u00a0% de exactitud", "$$10.07\\,\\%$$", "ILSVRC 2012 y ResNet-1202 en 2015",
+    "{glue:text}`x_acc`", "{glue:text}`x_err:.3f`", "las capas (2, 2, 3, 3, 3)", "`x = np.zeros((60000, 28))`",
+    "```python\nprint(f'{x:,}')\n```", "arXiv:1512.03385", "[enlace](https://example.org/12345678)",
+    "$W_{1,2}$ y $f(x, y)$",
+])
+def test_number_check_allows(texto):
+    assert not normas.problemas_numeros_prosa(texto), texto
+
+
+@pytest.mark.parametrize("codigo", [
+    'print(f"exactitud {acc:.1%}")', 'print(f"{n:,} parámetros")', 'print("{:,.0f}".format(n))',
+    'print(format(n, ","))', 'acc = glue("acc", 0.9)', 'x: float = glue("x", 1.0)',
+    'ax.set_title("sigmoid")', 'ax.set_xlabel("epoch")', 'ax.plot(x, y, label="predictions")',
+    'for act in ["sigmoid", "tanh", "relu"]:\n    ax.set_title(f"{act}, 2 capas")',
+    'NOMBRES = ["relu", "tanh"]\nfor n in NOMBRES:\n    ax.set_title(n)',
+    'acts = ["sigmoid", "relu"]\nfor fila, act in zip(axes, acts):\n    fila[0].set_title(f"{act}, 1 × 8")',
+    '%matplotlib inline\nprint(f"{x:.0%}")',
+])
+def test_code_check_catches(codigo):
+    assert normas.problemas_codigo(codigo), codigo
+
+
+@pytest.mark.parametrize("codigo", [
+    'print(f"exactitud {percent(acc, 1)}")', 'print(f"{group_digits(n)} parámetros")', 'acc = 0.9\nglue("acc", acc)',
+    'ax.set_title("sigmoide")', 'ax.set_title("ReLU")', 'ax.plot(x, y, label="predicciones")',
+    'd = {"a": 1, "b": 2}', 'titulos = {"sigmoid": "sigmoide"}\nfor n in ["sigmoid"]:\n    ax.set_title(titulos[n])',
+    'print(f"{x:.3f} y {y:>8.2f}")', 'assert a == glue', 'layers.Dense(8, activation="relu")',
+])
+def test_code_check_allows(codigo):
+    assert not normas.problemas_codigo(codigo), codigo
+
+
+# ---------------------------------------------------------------------------
+# Reglas 1–5 sobre salidas ejecutadas: la función que usa tests/test_book.py
+# ---------------------------------------------------------------------------
+
+def _nb(*celdas) -> dict:
+    return {"cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {"tags": tags}, "source": "x",
+                       "outputs": salidas} for i, (tags, salidas) in enumerate(celdas)],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _resultado(texto, html=None):
+    data = {"text/plain": texto}
+    if html:
+        data["text/html"] = html
+    return {"output_type": "execute_result", "execution_count": 1, "data": data, "metadata": {}}
+
+
+def _flujo(texto, nombre="stdout"):
+    return {"output_type": "stream", "name": nombre, "text": texto}
+
+
+def _error(ename="DatasetUnavailable", evalue="sin red"):
+    return {"output_type": "error", "ename": ename, "evalue": evalue,
+            "traceback": ["\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
+                          f"\x1b[0;31m{ename}\x1b[0m Traceback (most recent call last)", f"{ename}: {evalue}"]}
+
+
+RUTA = str(ROOT)
+
+CASOS_MALOS = {
+    "valor suelto": _nb(([], [_resultado("'Sin conexión, … 10\\xa0000 imágenes …'")])),
+    "valor suelto de glue": _nb(([], [_resultado("0.9731")])),
+    "ruta del repositorio": _nb(([], [_flujo(f"se usa MNIST ({RUTA}/../shared/datasets/mnist-idx)\n")])),
+    "ruta /work": _nb(([], [_flujo("leído de /work/shared/datasets/mnist-idx\n")])),
+    "ruta /tmp": _nb(([], [_flujo("guardado en /tmp/tmpab12/modelo.keras\n")])),
+    "ruta /root": _nb(([], [_flujo("caché en /root/.keras/datasets\n")])),
+    "ruta en HTML": _nb((["show-result"], [_resultado("x", "<p>/home/ana/curso/x.npz</p>")])),
+    "Epoch": _nb(([], [_flujo("Epoch 1/4\n")])),
+    "métricas": _nb(([], [_flujo("469/469 - 3s - loss: 0.4521 - accuracy: 0.8412\n")])),
+    "barra": _nb(([], [_flujo("\r 12/469 ━━━━━━━━━━━━━━━━━━━━ 3s 8ms/step\n")])),
+    "barra antigua": _nb(([], [_flujo("100/100 [==============================] - 1s 5ms/step\n")])),
+    "error": _nb(([], [_error()])),
+    "traza impresa": _nb(([], [_flujo("Traceback (most recent call last):\n  File x\nValueError: y\n", "stderr")])),
+    "entero sin agrupar": _nb(([], [_flujo("MNIST: 10000 imágenes de prueba\n")])),
+    "entero con decimales sin agrupar": _nb(([], [_flujo("costo: 12345.6 M\n")])),
+    "miles con coma": _nb(([], [_flujo("Total params: 61,706 (241.04 KB)\n")])),
+    "miles con coma en tabla": _nb((["show-result"], [_resultado("x", "<td>163,696</td>")])),
+    "porcentaje pegado": _nb(([], [_flujo("exactitud: 98.3%\n")])),
+    "coma decimal": _nb(([], [_flujo("exactitud de 0,93 en prueba\n")])),
+    "LaTeX con coma": _nb(([], [{"output_type": "display_data", "metadata": {},
+                                 "data": {"text/latex": "$0{,}5$", "text/plain": "x"}}])),
+}
+
+CASOS_BUENOS = {
+    "nada": _nb(([], [])),
+    "tabla a la vista": _nb((["show-result"], [_resultado("   capa  parámetros", "<td>61\u00a0706</td>")])),
+    "resumen en español": _nb(([], [_flujo("Exactitud de prueba: 0.912 ± 0.004 (5 semillas); 10\u00a0000 imágenes, "
+                                          "10.07\u00a0%; año 2015, ResNet-1202.\n")])),
+    "error buscado": _nb((["raises-exception"], [_error("TypeError", "Conv2D() got an unexpected keyword argument 'filter_size'")])),
+    "nota sin conexión": _nb(([], [{"output_type": "display_data", "metadata": {}, "data": {
+        "text/html": '<div class="admonition note sin-conexion"><p class="admonition-title">Sin conexión</p>'
+                     "<p>Esta celda entrena ResNet-20 en CIFAR-10.</p></div>",
+        "text/plain": "<IPython.core.display.HTML object>"}}])),
+    "figura": _nb(([], [{"output_type": "display_data", "metadata": {},
+                         "data": {"image/png": "iVBORw0KGgo10000", "text/plain": "<Figure size 640x480 with 1 Axes>"}}])),
+    "forma": _nb(([], [_flujo("x_train: (8\u00a0000, 28, 28), uint8\n")])),
+}
+
+
+@pytest.mark.parametrize("caso", sorted(CASOS_MALOS))
+def test_output_check_catches(caso):
+    assert normas.problemas_salidas(CASOS_MALOS[caso]), caso
+
+
+@pytest.mark.parametrize("caso", sorted(CASOS_BUENOS))
+def test_output_check_allows(caso):
+    assert normas.problemas_salidas(CASOS_BUENOS[caso]) == [], caso
+
+
+def test_output_check_names_the_cell_and_kind():
+    nb = _nb(([], [_flujo("Epoch 1/2\n")]), (["show-result"], [_resultado("1")]), ([], [_error()]))
+    problemas = normas.problemas_salidas(nb)
+    assert any(p.startswith("celda 0 (c0)") and "Keras" in p for p in problemas)
+    assert not any(p.startswith("celda 1") for p in problemas)
+    assert any(p.startswith("celda 2 (c2)") and "raises-exception" in p for p in problemas)
+
+
+def test_nonbreaking_space_fixer():
+    texto = "el 88 % de 60 000 imágenes; `x = 1 000`; $$a = 1 000$$\n```python\nprint('10 %')\n```\n"
+    arreglado = normas.corregir_espacios(texto)
+    assert "88\u00a0%" in arreglado and "60\u00a0000" in arreglado
+    assert "`x = 1 000`" in arreglado and "$$a = 1 000$$" in arreglado and "print('10 %')" in arreglado
+    assert normas.corregir_espacios(arreglado) == arreglado
+    assert not [p for p in normas.problemas_numeros_prosa(arreglado) if "espacio normal" in p]
+
+
+# ---------------------------------------------------------------------------
+# Regla 10 · Referencias: congresos y revistas publicados, no arXiv
+# ---------------------------------------------------------------------------
+
+# Obras que solo existen como preprint (no hay versión publicada que citar).
+SOLO_ARXIV = {"goyal2017accurate", "dumoulin2016guide", "xiao2017fashion"}
+PUBLICADAS = {"he2015deep": "CVPR", "ioffe2015batch": "ICML", "cho2014learning": "EMNLP"}
+
+
+@pytest.fixture(scope="module")
+def bib():
+    from pybtex.database import parse_file
+
+    return parse_file(str(ROOT / "references.bib")).entries
+
+
+def test_references_cite_published_venues(bib):
+    """Ninguna entrada cita «arXiv preprint» como revista si la obra se publicó; las tres del informe,
+    en su congreso."""
+    problemas = []
+    for clave, e in bib.items():
+        sede = " ".join(e.fields.get(c, "") for c in ("journal", "booktitle", "publisher"))
+        if clave not in SOLO_ARXIV and ("arxiv" in sede.lower() or not sede.strip()) and e.type != "misc":
+            problemas.append(f"{clave}: «{sede.strip() or 'sin revista ni congreso'}» (cita dónde se publicó)")
+    for clave, congreso in PUBLICADAS.items():
+        e = bib[clave]
+        if congreso not in e.fields.get("booktitle", ""):
+            problemas.append(f"{clave}: debería citar {congreso}, no «{e.fields.get('journal') or e.fields.get('booktitle')}»")
+    assert not problemas, "referencias a arXiv de obras publicadas:\n" + "\n".join(problemas)
+
+
+def test_boosting_and_perceptron_references(bib):
+    """Freund y Schapire (1997) junto a Friedman (2001) para el *boosting*, y Minsky y Papert (1969)."""
+    assert "freund1997decision" in bib and "Computer and System Sciences" in bib["freund1997decision"].fields["journal"]
+    assert "minsky1969perceptrons" in bib and bib["minsky1969perceptrons"].fields["publisher"] == "MIT Press"
+    citas = "\n".join(normas.fuente(c) for r in CUADERNOS for c in notebooks.load(r)["cells"] if c["cell_type"] == "markdown")
+    sin_citar = [k for k in ("freund1997decision", "minsky1969perceptrons")
+                 if not re.search(r"\{cite(?::[pt])?\}`[^`]*\b" + k + r"\b", citas)]
+    assert not sin_citar, f"ningún capítulo cita {sin_citar} (boosting en el capítulo 5, XOR en el 3)"
+
+
+# ---------------------------------------------------------------------------
+# Regla 11 · Glosario
+# ---------------------------------------------------------------------------
+
+def _glosario() -> dict[str, str]:
+    texto = (ROOT / "glosario.md").read_text(encoding="utf-8")
+    cuerpo = texto[texto.index("```{glossary}"):].split("\n")[1:]
+    entradas, actual = {}, None
+    for linea in cuerpo:
+        if linea.startswith("```"):
+            break
+        if linea and not linea.startswith(" "):
+            actual = linea.strip()
+            entradas[actual] = ""
+        elif actual:
+            entradas[actual] += " " + linea.strip()
+    return entradas
+
+
+def test_glossary_terms_for_the_closing_and_attention():
+    entradas = {t.lower(): d for t, d in _glosario().items()}
+    faltan = [t for t in ("segmentación de instancias", "modelo de difusión", "autocodificador variacional",
+                          "red generativa antagónica", "transformador", "atención", "autoatención",
+                          "cabeza de atención", "codificación posicional", "normalización de capa",
+                          "multiplicación-acumulación") if t not in entradas]
+    assert not faltan, f"faltan en el glosario: {faltan}"
+    assert not any(t.startswith("transformers") for t in entradas), "un solo término: «transformador»"
+
+
+def test_glossary_terms_are_unambiguous():
+    """«Difusión» no es *broadcasting* (choca con los modelos de difusión); «submuestreo» no nombra
+    a la vez el *pooling* y el atajo de la opción A; la gramática de Reber no es una prueba de memoria larga."""
+    entradas = _glosario()
+    problemas = []
+    for termino, definicion in entradas.items():
+        ingles = definicion.strip().split(".")[0]
+        if termino.lower().startswith("difusión") and "broadcasting" in ingles.lower():
+            problemas.append("«Difusión» = broadcasting choca con «modelo de difusión»")
+        if termino.lower() == "submuestreo":
+            problemas.append("«Submuestreo» a secas es ambiguo (pooling o atajo de la opción A)")
+    reber = next((d for t, d in entradas.items() if "reber" in t.lower()), "")
+    if re.search(r"memoria (a )?larg[oa]|largo plazo", reber, re.IGNORECASE):
+        problemas.append("la gramática de Reber incrustada no es la prueba de memoria larga del artículo")
+    assert not problemas, "\n".join(problemas)
+
+
+# ---------------------------------------------------------------------------
+# Reglas 5–8 por escrito: la sección de estilo de la guía docente
+# ---------------------------------------------------------------------------
+
+def test_style_section_states_the_rules():
+    texto = (ROOT / "instructores.md").read_text(encoding="utf-8")
+    assert "## Normas de estilo" in texto, "falta la sección «Normas de estilo» en instructores.md"
+    seccion = texto.split("## Normas de estilo", 1)[1].split("\n## ", 1)[0]
+    for pieza in ("U+00A0", "\\,\\%", "percent", "group_digits", "mean_spread", "show-result", "offline_note",
+                  "raises-exception", "verbose=0", "semillas", "punto flotante", "pequeño", "glue"):
+        assert pieza in seccion, f"la sección de estilo no dice nada de «{pieza}»"

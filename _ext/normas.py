@@ -473,7 +473,10 @@ def problemas_numeros_salida(texto: str) -> list[str]:
     return out
 
 
-def problemas_salidas(nb: dict, rutas: list[str] | None = None, numeros: bool = True) -> list[str]:
+REGLAS_SALIDA = ("valores", "rutas", "registros", "errores", "numeros")
+
+
+def problemas_salidas(nb: dict, rutas: list[str] | None = None, reglas=REGLAS_SALIDA) -> list[str]:
     """Problemas en las salidas de un cuaderno **ejecutado** (``dict`` de nbformat).
 
     1. ``execute_result`` en una celda sin la etiqueta ``show-result`` (valor suelto);
@@ -481,8 +484,10 @@ def problemas_salidas(nb: dict, rutas: list[str] | None = None, numeros: bool = 
        más ``/work``, ``/root``, ``/home``, ``/tmp``…);
     3. registros de Keras en inglés («Epoch 1/4», «loss:», barras de progreso);
     4. errores fuera de las celdas ``raises-exception``;
-    5. con ``numeros``: enteros de cinco o más cifras sin agrupar, miles con coma,
-       coma decimal y «%» sin espacio.
+    5. enteros de cinco o más cifras sin agrupar, miles con coma, coma decimal y «%» sin espacio.
+
+    ``reglas`` elige cuáles revisar (``"valores"``, ``"rutas"``, ``"registros"``,
+    ``"errores"``, ``"numeros"``); por defecto, todas.
     """
     rutas = rutas_de_la_maquina() if rutas is None else rutas
     out = []
@@ -493,32 +498,33 @@ def problemas_salidas(nb: dict, rutas: list[str] | None = None, numeros: bool = 
         donde = f"celda {i} ({celda.get('id', 'sin id')})"
         for salida in celda.get("outputs", []):
             tipo = salida.get("output_type")
-            if tipo == "execute_result" and "show-result" not in etiquetas:
+            if "valores" in reglas and tipo == "execute_result" and "show-result" not in etiquetas:
                 plano = _texto(salida.get("data", {}).get("text/plain", ""))[:80]
                 out.append(f"{donde}: valor suelto bajo la celda (execute_result sin la etiqueta show-result): {plano!r}")
-            if tipo == "error" and "raises-exception" not in etiquetas:
+            if "errores" in reglas and tipo == "error" and "raises-exception" not in etiquetas:
                 out.append(f"{donde}: error {salida.get('ename')}: {_texto(salida.get('evalue', ''))[:120]} "
                            "(sin la etiqueta raises-exception; sin red, usa utils.book.offline_note)")
             for mime, texto in textos_de_salida(salida):
                 if mime == "text/html":
                     texto = _sin_html(texto)
-                if tipo != "error" and "raises-exception" not in etiquetas and _TRAZA_RE.search(texto):
+                if ("errores" in reglas and tipo != "error" and "raises-exception" not in etiquetas
+                        and _TRAZA_RE.search(texto)):
                     out.append(f"{donde}: traza de error en la salida ({mime})")
                 vistas = set()
-                for r in rutas:
+                for r in rutas if "rutas" in reglas else []:
                     if r in texto and not any(r in v for v in vistas):
                         vistas.add(r)
                         out.append(f"{donde}: ruta de la máquina «{r}» en la salida ({mime})")
-                for m in _RUTAS_GENERICAS.finditer(texto):
+                for m in _RUTAS_GENERICAS.finditer(texto) if "rutas" in reglas else []:
                     if not any(v in m.group(0) or m.group(0) in v for v in vistas):
                         vistas.add(m.group(0))
                         out.append(f"{donde}: ruta de la máquina «{m.group(0)[:80]}» en la salida ({mime})")
-                for patron, que in REGISTROS_KERAS:
+                for patron, que in REGISTROS_KERAS if "registros" in reglas else []:
                     if m := patron.search(texto):
                         out.append(f"{donde}: {que} en la salida: «{_contexto(texto, m, 20)}» (usa verbose=0)")
-                if numeros and mime != "error" and mime != "text/latex":
+                if "numeros" in reglas and mime not in ("error", "text/latex"):
                     out += [f"{donde}: {p}" for p in problemas_numeros_salida(texto)]
-                if mime == "text/latex":
+                if "numeros" in reglas and mime == "text/latex":
                     out += [f"{donde}: decimal con coma en LaTeX «{m.group(0)}»" for m in _LATEX_COMA_RE.finditer(texto)]
     return out
 
@@ -547,6 +553,38 @@ def corregir_archivo(ruta: Path) -> bool:
     if nuevo != texto:
         ruta.write_text(nuevo, encoding="utf-8")
     return nuevo != texto
+
+
+def problemas_pagina(datos: dict, reglas=("valores", "registros", "errores", "numeros")) -> list[str]:
+    """Lo que ve el lector en una página del sitio (lo que recoge la prueba en Chromium).
+
+    ``datos`` trae ``celdas`` (por celda de código: ``etiquetas``, ``sueltos`` —textos de
+    salidas ``text_plain``—, ``trazas`` y ``registros`` —salidas de error y de stderr—,
+    y ``texto`` —todo lo que muestra debajo—), ``prosa`` (el texto fuera de las celdas,
+    con los valores de glue) y ``tex`` (el LaTeX de cada fórmula).
+    """
+    out = []
+    for c in datos.get("celdas", []):
+        etiquetas = set(c.get("etiquetas", []))
+        donde = f"celda {c.get('i', '?')}"
+        texto = c.get("texto", "")
+        if "valores" in reglas and "show-result" not in etiquetas:
+            out += [f"{donde}: valor suelto bajo la celda: {s[:80]!r}" for s in c.get("sueltos", [])]
+        if "registros" in reglas:
+            for patron, que in REGISTROS_KERAS:
+                if m := patron.search(texto):
+                    out.append(f"{donde}: {que}: «{_contexto(texto, m, 20)}»")
+            if c.get("registros"):
+                out.append(f"{donde}: {c['registros']} salidas de stderr (registros de bibliotecas) a la vista")
+        if "errores" in reglas and "raises-exception" not in etiquetas and (c.get("trazas") or _TRAZA_RE.search(texto)):
+            out.append(f"{donde}: traza de error a la vista (sin conexión, usa utils.book.offline_note)")
+    if "numeros" in reglas:
+        out += [f"texto: {p}" for p in problemas_numeros_salida(datos.get("prosa", ""))]
+        for formula in datos.get("tex", []):
+            out += [f"fórmula «{formula[:50]}»: decimal con coma «{m.group(0)}»" for m in _LATEX_COMA_RE.finditer(formula)]
+            out += [f"fórmula «{formula[:50]}»: «%» sin \\," for m in _LATEX_PCT_RE.finditer(formula)
+                    if not m.group(0).replace(" ", "").endswith("\\,\\%")]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ hacia la versión del estudiante y nada cortado. Se guardan capturas en
 """
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from _ext import normas
 from _ext.navegador import ANCHO_ESCRITORIO, Navegador, buscar_chromium
 from utils import notebooks
 
@@ -134,6 +136,31 @@ def test_every_notebook_executed_and_cached(built_site):
     report = "Tiempo de ejecución de cada cuaderno (jupyter-cache):\n" + "\n".join(lines)
     (ROOT / "_build" / "tiempos.txt").write_text(report + "\n", encoding="utf-8")
     print("\n" + report)
+
+
+def _cuadernos_ejecutados() -> list[Path]:
+    carpeta = ROOT / "_build" / "jupyter_execute"
+    cuadernos = sorted(p for p in carpeta.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    assert cuadernos, f"no hay cuadernos ejecutados en {carpeta.relative_to(ROOT)}"
+    return cuadernos
+
+
+@pytest.mark.parametrize("regla, que", [
+    ("valores", "valores sueltos bajo las celdas (etiqueta show-result si se quieren ver)"),
+    ("rutas", "rutas de la máquina que construyó el sitio"),
+    ("registros", "registros de Keras en inglés (usa verbose=0 y un resumen en español)"),
+    ("errores", "errores fuera de las celdas raises-exception (sin red: utils.book.offline_note)"),
+    ("numeros", "números fuera de la convención del libro"),
+])
+def test_executed_outputs_follow_the_rules(built_site, regla, que):
+    """Normas 1–5 sobre las salidas de cada cuaderno ejecutado (``_build/jupyter_execute``),
+    con la misma función (:func:`_ext.normas.problemas_salidas`) que se prueba en test_normas.py."""
+    lineas = []
+    for ruta in _cuadernos_ejecutados():
+        nb = json.loads(ruta.read_text(encoding="utf-8"))
+        nombre = ruta.relative_to(ROOT / "_build" / "jupyter_execute").as_posix()
+        lineas += [f"{nombre}: {p}" for p in normas.problemas_salidas(nb, reglas=(regla,))]
+    assert not lineas, f"{que}:\n" + "\n".join(lineas[:60]) + (f"\n… y {len(lineas) - 60} más" if len(lineas) > 60 else "")
 
 
 def chromium() -> str:
@@ -304,6 +331,22 @@ JS_PAGINA = r"""(async () => {
   });
   r.etiquetas_pliegue = [...document.querySelectorAll('.cell details > summary')].map(
       s => s.textContent.replace(/\s+/g, ' ').trim());
+  // Normas 1, 3, 4 y 5 (_ext/normas.py, problemas_pagina): lo que queda bajo cada celda de código
+  // (con sus etiquetas), el texto fuera de las celdas (con los valores de glue) y el LaTeX de cada fórmula.
+  r.celdas = [...document.querySelectorAll('.cell')].map((c, i) => {
+    const salidas = [...c.querySelectorAll('.cell_output')];
+    const dentro = sel => salidas.flatMap(o => [...o.querySelectorAll(sel)]);
+    return {i, etiquetas: [...c.classList].filter(k => k.startsWith('tag_')).map(k => k.slice(4)),
+            sueltos: dentro('.output.text_plain').map(o => o.textContent.trim().slice(0, 120)),
+            trazas: dentro('.output.traceback, [class*="ipythontb"]').length,
+            registros: dentro('.output.stderr').length,
+            texto: salidas.map(o => o.textContent).join('\n').slice(0, 50000)};
+  }).filter(c => c.sueltos.length || c.trazas || c.registros || c.texto.trim());
+  const prosa = (document.querySelector('.bd-article') || document.body).cloneNode(true);
+  prosa.querySelectorAll('pre, code, script, style, .cell, .math, .katex, mjx-container, kbd, samp, .highlight, '
+                         + 'a.reference.external').forEach(e => e.remove());
+  r.prosa = prosa.textContent.replace(/[ \t\r\n]+/g, ' ');   // sin \s: el espacio U+00A0 se conserva
+  r.tex = [...document.querySelectorAll('annotation[encoding="application/x-tex"]')].map(a => a.textContent);
   return JSON.stringify(r);
 })()"""
 
@@ -591,6 +634,62 @@ def test_no_solution_markers(browser_visit):
     for rel in html_pages():
         for linea in (HTML / rel).read_text(encoding="utf-8").splitlines():
             assert not re.fullmatch(r"(<[^>]+>)*\s*### (BEGIN|END) SOLUTION\s*(<[^>]+>)*", linea), rel
+
+
+@pytest.mark.parametrize("regla, que", [
+    ("valores", "valores sueltos bajo las celdas (norma 1)"),
+    ("registros", "registros de bibliotecas en inglés (norma 3)"),
+    ("errores", "trazas de error a la vista (norma 4)"),
+    ("numeros", "números fuera de la convención en el texto o las fórmulas (norma 5)"),
+])
+def test_reader_sees_no_stray_values_logs_or_tracebacks(browser_visit, regla, que):
+    """En TODAS las páginas: nada suelto bajo una celda sin ``show-result``, ningún registro de
+    Keras, ninguna traza salvo en las celdas ``raises-exception`` (la nota «Sin conexión» de
+    ``offline_note`` sí puede estar) y la convención numérica en el texto y en las fórmulas."""
+    problemas = _fallos(browser_visit, lambda d: normas.problemas_pagina(d, reglas=(regla,)))
+    assert not problemas, f"{que}:\n" + problemas
+
+
+PAGINA_SINTETICA = """<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"></head><body>
+<article class="bd-article"><section><h1>Prueba</h1>
+<p>Con 10000 imágenes llega al 98.3% y el glue da <span class="output text_plain">0,93</span>.</p>
+<span class="math notranslate nohighlight"><span class="katex"><span class="katex-mathml"><math><semantics><mrow></mrow>
+<annotation encoding="application/x-tex">10{,}07 - 6.67 = 3\\%</annotation></semantics></math></span></span></span>
+<div class="cell docutils container"><div class="cell_output docutils container">
+<div class="output text_plain highlight-myst-ansi notranslate"><pre>'Sin conexión…'</pre></div></div></div>
+<div class="cell docutils container tag_show-result"><div class="cell_output docutils container">
+<div class="output text_plain highlight-myst-ansi notranslate"><pre>tabla</pre></div></div></div>
+<div class="cell docutils container"><div class="cell_output docutils container">
+<div class="output stream highlight-myst-ansi notranslate"><pre>Epoch 1/4\n469/469 ━━━━ 3s 6ms/step - loss: 0.45 - accuracy: 0.84</pre></div></div></div>
+<div class="cell docutils container"><div class="cell_output docutils container">
+<div class="output traceback highlight-ipythontb notranslate"><pre>DatasetUnavailable Traceback (most recent call last)</pre></div></div></div>
+<div class="cell docutils container tag_raises-exception"><div class="cell_output docutils container">
+<div class="output traceback highlight-ipythontb notranslate"><pre>TypeError Traceback (most recent call last)</pre></div></div></div>
+<div class="cell docutils container"><div class="cell_output docutils container"><div class="output text_html">
+<div class="admonition note sin-conexion"><p class="admonition-title">Sin conexión</p><p>Esta celda entrena…</p></div>
+</div></div></div>
+</section></article></body></html>"""
+
+
+def test_page_script_sees_each_violation(tmp_path):
+    """El mismo JS_PAGINA que recorre el sitio, sobre una página sintética con una falta de
+    cada clase: ``problemas_pagina`` debe encontrarlas todas (y no quejarse de lo permitido)."""
+    (tmp_path / "p.html").write_text(PAGINA_SINTETICA, encoding="utf-8")
+    nav = Navegador(chromium(), tmp_path / "perfil")
+    try:
+        nav.abrir_pestana(ANCHO_ESCRITORIO, 900)
+        nav.visitar((tmp_path / "p.html").as_uri())
+        datos = nav.evaluar(JS_PAGINA)
+    finally:
+        nav.cerrar()
+    valores = normas.problemas_pagina(datos, reglas=("valores",))
+    assert len(valores) == 1 and "Sin conexión" in valores[0], valores
+    assert normas.problemas_pagina(datos, reglas=("registros",)), "no vio el registro de Keras"
+    errores = normas.problemas_pagina(datos, reglas=("errores",))
+    assert len(errores) == 1 and errores[0].startswith("celda 3"), errores
+    numeros = "\n".join(normas.problemas_pagina(datos, reglas=("numeros",)))
+    for falta in ("10000", "98.3%", "0,93", "10{,}07", "sin \\,"):
+        assert falta in numeros, f"no vio «{falta}» en:\n{numeros}"
 
 
 def test_lab_launch_button_opens_student_copy(browser_visit):

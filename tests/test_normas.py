@@ -464,3 +464,23 @@ def test_style_section_states_the_rules():
     for pieza in ("U+00A0", "\\,\\%", "percent", "group_digits", "mean_spread", "show-result", "offline_note",
                   "raises-exception", "verbose=0", "semillas", "punto flotante", "pequeño", "glue"):
         assert pieza in seccion, f"la sección de estilo no dice nada de «{pieza}»"
+
+
+def test_page_check_catches_and_allows():
+    """:func:`normas.problemas_pagina` con lo que recoge el navegador (sin abrirlo)."""
+    datos = {"celdas": [
+        {"i": 0, "etiquetas": [], "sueltos": ["0.9731"], "trazas": 0, "registros": 0, "texto": "0.9731"},
+        {"i": 1, "etiquetas": ["show-result"], "sueltos": ["tabla"], "trazas": 0, "registros": 0, "texto": "tabla"},
+        {"i": 2, "etiquetas": [], "sueltos": [], "trazas": 0, "registros": 1, "texto": "Epoch 1/4"},
+        {"i": 3, "etiquetas": [], "sueltos": [], "trazas": 1, "registros": 0, "texto": "DatasetUnavailable"},
+        {"i": 4, "etiquetas": ["raises-exception"], "sueltos": [], "trazas": 1, "registros": 0, "texto": "TypeError"},
+        {"i": 5, "etiquetas": [], "sueltos": [], "trazas": 0, "registros": 0, "texto": "Sin conexión Esta celda…"},
+    ], "prosa": "con 10000 imágenes y 98.3% (bien: 10\u00a0000 y 10.07\u00a0%)", "tex": ["0{,}5", "10.07\\,\\%"]}
+    valores = normas.problemas_pagina(datos, reglas=("valores",))
+    assert len(valores) == 1 and valores[0].startswith("celda 0")
+    registros = normas.problemas_pagina(datos, reglas=("registros",))
+    assert registros and all(r.startswith("celda 2") for r in registros)
+    errores = normas.problemas_pagina(datos, reglas=("errores",))
+    assert len(errores) == 1 and errores[0].startswith("celda 3")
+    numeros = normas.problemas_pagina(datos, reglas=("numeros",))
+    assert len(numeros) == 3, numeros   # 10000, 98.3% y 0{,}5

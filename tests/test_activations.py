@@ -134,3 +134,19 @@ def test_infinities_and_masking(tf):
     with pytest.raises(ValueError, match="infinito"):
         act.softmax([np.inf, 0.0])
     assert act.softmax(np.ones((2, 0))).shape == (2, 0)
+
+
+def test_silu_and_gelu_match_keras(keras):
+    x = np.linspace(-6, 6, 121)
+    assert np.allclose(act.silu(x), np.asarray(keras.activations.silu(x)), atol=1e-6)
+    assert np.allclose(act.gelu(x), np.asarray(keras.activations.gelu(x, approximate=False)), atol=1e-6)
+    # Forma de «ReLU suave»: cerca de 0 a la izquierda, cerca de x a la derecha, mínimo negativo.
+    assert abs(act.silu(-20.0)) < 1e-6 and abs(act.silu(20.0) - 20.0) < 1e-6
+    assert -0.3 < act.silu(x).min() < -0.27
+    assert abs(act.gelu(1.0) - 0.8413) < 1e-4
+
+
+def test_silu_gelu_reject_nan_in_spanish():
+    for fn in (act.silu, act.gelu):
+        with pytest.raises(ValueError):
+            fn(np.array([np.nan]))

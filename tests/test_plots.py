@@ -31,3 +31,15 @@ def test_boundary_errors_are_spanish():
     with pytest.raises(TypeError, match="función"):
         plot_decision_boundary(ax, None, np.zeros((3, 2)), np.zeros(3))
     plt.close(fig)
+
+
+def test_boundary_point_size():
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 1])
+    fig, ax = plt.subplots()
+    plot_decision_boundary(ax, lambda P: P[:, 0], X, y, resolution=10, point_size=120)
+    tamanos = [h.get_sizes()[0] for h in ax.collections if h.get_label() in ("clase 0", "clase 1")]
+    assert tamanos == [120, 120]
+    with pytest.raises(ValueError, match="número positivo"):
+        plot_decision_boundary(ax, lambda P: P[:, 0], X, y, resolution=10, point_size=0)
+    plt.close(fig)

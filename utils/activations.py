@@ -19,6 +19,8 @@ __all__ = [
     "tanh",
     "relu",
     "leaky_relu",
+    "silu",
+    "gelu",
     "softmax",
     "sigmoid_grad",
     "tanh_grad",
@@ -88,6 +90,37 @@ def leaky_relu(x, alpha=0.01):
     x = as_array(x, "x", allow_inf=True)
     alpha = _check_alpha(alpha)
     return np.where(x > 0, x, alpha * x)
+
+
+def silu(x):
+    """SiLU o *swish*: ``x * sigmoid(x)``, una ReLU suave.
+
+    Entrada: arreglo de cualquier forma. Salida: misma forma. Para ``x``
+    grande y positivo se parece a ``x``; para ``x`` muy negativo, a 0; tiene
+    un mínimo de unos −0.28 cerca de ``x = −1.28``.
+
+    >>> silu(np.array([0.0, 1.0])).round(4)
+    array([0.    , 0.7311])
+    """
+    x = as_array(x, "x", allow_inf=True)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isneginf(x), 0.0, x * sigmoid(x))
+
+
+def gelu(x):
+    """GELU exacta: ``x * Φ(x)``, con Φ la función de distribución de una normal estándar.
+
+    ``Φ(x) = (1 + erf(x / √2)) / 2``. Entrada: arreglo de cualquier forma.
+    Salida: misma forma. Coincide con ``keras.activations.gelu(x, approximate=False)``.
+
+    >>> gelu(np.array([0.0, 1.0])).round(4)
+    array([0.    , 0.8413])
+    """
+    from scipy.special import erf
+
+    x = as_array(x, "x", allow_inf=True)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isneginf(x), 0.0, 0.5 * x * (1.0 + erf(x / np.sqrt(2.0))))
 
 
 def softmax(z, axis=-1):

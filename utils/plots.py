@@ -14,7 +14,7 @@ __all__ = ["plot_decision_boundary"]
 
 
 def plot_decision_boundary(ax, predict_proba, X, y, class_names=("clase 0", "clase 1"),
-                           resolution=200, padding=0.5, threshold=0.5):
+                           resolution=200, padding=0.5, threshold=0.5, point_size=16):
     """Dibuja en ``ax`` la probabilidad de la clase 1, la frontera y los puntos.
 
     Entradas: ``ax`` (ejes de Matplotlib); ``predict_proba``, una función que
@@ -22,7 +22,8 @@ def plot_decision_boundary(ax, predict_proba, X, y, class_names=("clase 0", "cla
     la clase 1 (forma ``(k,)`` o ``(k, 1)``); ``X`` ``(m, 2)`` y ``y`` ``(m,)``
     con etiquetas 0 o 1; ``class_names``, los nombres de las dos clases para la
     leyenda. La frontera es la curva donde la probabilidad vale ``threshold``.
-    Salida: el relleno de colores (para ``fig.colorbar``).
+    ``point_size`` es el área de cada punto (súbela con pocos puntos, como
+    los cuatro del o exclusivo). Salida: el relleno de colores (para ``fig.colorbar``).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
@@ -35,6 +36,8 @@ def plot_decision_boundary(ax, predict_proba, X, y, class_names=("clase 0", "cla
         raise TypeError("`predict_proba` debe ser una función que reciba puntos (k, 2) y devuelva probabilidades.")
     X = as_array(X, "X", ndim=2)
     y = as_array(y, "y", ndim=1)
+    if not isinstance(point_size, (int, float)) or isinstance(point_size, bool) or point_size <= 0:
+        raise ValueError(f"`point_size` debe ser un número positivo; llegó {point_size!r}.")
     if X.shape[1] != 2:
         raise ValueError(f"`X` debe tener exactamente 2 rasgos (columnas) para dibujarse en el plano; tiene {X.shape[1]}.")
     if y.shape[0] != X.shape[0]:
@@ -51,6 +54,6 @@ def plot_decision_boundary(ax, predict_proba, X, y, class_names=("clase 0", "cla
         ax.contour(G0, G1, P, levels=[threshold], colors="k", linewidths=1.5)
     for clase, color, marker in [(0, "C0", "o"), (1, "C3", "s")]:
         sel = y == clase
-        ax.scatter(X[sel, 0], X[sel, 1], s=16, c=color, marker=marker, edgecolors="white",
-                   linewidths=0.4, label=class_names[clase])
+        ax.scatter(X[sel, 0], X[sel, 1], s=point_size, c=color, marker=marker, edgecolors="white",
+                   linewidths=0.4, label=class_names[clase], zorder=3)
     return fondo

@@ -425,6 +425,9 @@ _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TRAZA_RE = re.compile(r"Traceback \(most recent call last\)|^-{20,}\n\w+(?:Error|Exception)", re.MULTILINE)
 _RUTAS_GENERICAS = re.compile(r"(?<![\w.~])(?:/(?:work|root|home|tmp|Users|mnt|opt|var|private|srv)/[\w.\-/]*"
                               r"|[A-Za-z]:\\\\?[\w.\- ]+\\)")
+# Un error de red nunca es «el punto» de una celda: aunque lleve raises-exception, va offline_note.
+_ERROR_DE_RED_RE = re.compile(r"DatasetUnavailable|URLError|HTTPError|ConnectionError|gaierror|"
+                              r"sin conexión|conexión a Internet|no hay red|network is unreachable", re.IGNORECASE)
 # Tipos MIME cuyo texto se revisa (las figuras y los widgets no).
 _MIME_TEXTO = ("text/plain", "text/html", "text/markdown", "text/latex")
 
@@ -504,6 +507,12 @@ def problemas_salidas(nb: dict, rutas: list[str] | None = None, reglas=REGLAS_SA
             if "errores" in reglas and tipo == "error" and "raises-exception" not in etiquetas:
                 out.append(f"{donde}: error {salida.get('ename')}: {_texto(salida.get('evalue', ''))[:120]} "
                            "(sin la etiqueta raises-exception; sin red, usa utils.book.offline_note)")
+            elif ("errores" in reglas and tipo == "error"
+                  and _ERROR_DE_RED_RE.search(f"{salida.get('ename', '')} {_texto(salida.get('evalue', ''))}")):
+                out.append(f"{donde}: error de red {salida.get('ename')} mostrado como traza (aunque lleve "
+                           "raises-exception): comprueba con utils.data.dataset_available y usa utils.book.offline_note")
+            # Un listado de código (show_source) no es prosa: sus números no siguen la convención.
+            listado = 'class="highlight"' in _texto(salida.get("data", {}).get("text/html", ""))
             for mime, texto in textos_de_salida(salida):
                 if mime == "text/html":
                     texto = _sin_html(texto)
@@ -522,7 +531,7 @@ def problemas_salidas(nb: dict, rutas: list[str] | None = None, reglas=REGLAS_SA
                 for patron, que in REGISTROS_KERAS if "registros" in reglas else []:
                     if m := patron.search(texto):
                         out.append(f"{donde}: {que} en la salida: «{_contexto(texto, m, 20)}» (usa verbose=0)")
-                if "numeros" in reglas and mime not in ("error", "text/latex"):
+                if "numeros" in reglas and mime not in ("error", "text/latex") and not listado:
                     out += [f"{donde}: {p}" for p in problemas_numeros_salida(texto)]
                 if "numeros" in reglas and mime == "text/latex":
                     out += [f"{donde}: decimal con coma en LaTeX «{m.group(0)}»" for m in _LATEX_COMA_RE.finditer(texto)]
@@ -576,8 +585,11 @@ def problemas_pagina(datos: dict, reglas=("valores", "registros", "errores", "nu
                     out.append(f"{donde}: {que}: «{_contexto(texto, m, 20)}»")
             if c.get("registros"):
                 out.append(f"{donde}: {c['registros']} salidas de stderr (registros de bibliotecas) a la vista")
-        if "errores" in reglas and "raises-exception" not in etiquetas and (c.get("trazas") or _TRAZA_RE.search(texto)):
-            out.append(f"{donde}: traza de error a la vista (sin conexión, usa utils.book.offline_note)")
+        if "errores" in reglas and (c.get("trazas") or _TRAZA_RE.search(texto)):
+            if "raises-exception" not in etiquetas:
+                out.append(f"{donde}: traza de error a la vista (sin conexión, usa utils.book.offline_note)")
+            elif _ERROR_DE_RED_RE.search(texto):
+                out.append(f"{donde}: traza de un error de red (usa utils.book.offline_note, no raises-exception)")
     if "numeros" in reglas:
         out += [f"texto: {p}" for p in problemas_numeros_salida(datos.get("prosa", ""))]
         for formula in datos.get("tex", []):

@@ -312,6 +312,7 @@ CASOS_MALOS = {
     "barra": _nb(([], [_flujo("\r 12/469 ━━━━━━━━━━━━━━━━━━━━ 3s 8ms/step\n")])),
     "barra antigua": _nb(([], [_flujo("100/100 [==============================] - 1s 5ms/step\n")])),
     "error": _nb(([], [_error()])),
+    "error de red con raises-exception": _nb((["raises-exception"], [_error()])),
     "traza impresa": _nb(([], [_flujo("Traceback (most recent call last):\n  File x\nValueError: y\n", "stderr")])),
     "entero sin agrupar": _nb(([], [_flujo("MNIST: 10000 imágenes de prueba\n")])),
     "entero con decimales sin agrupar": _nb(([], [_flujo("costo: 12345.6 M\n")])),
@@ -336,6 +337,9 @@ CASOS_BUENOS = {
     "figura": _nb(([], [{"output_type": "display_data", "metadata": {},
                          "data": {"image/png": "iVBORw0KGgo10000", "text/plain": "<Figure size 640x480 with 1 Axes>"}}])),
     "forma": _nb(([], [_flujo("x_train: (8\u00a0000, 28, 28), uint8\n")])),
+    "listado de show_source": _nb(([], [{"output_type": "display_data", "metadata": {}, "data": {
+        "text/html": '<style>pre { line-height: 125%; }</style><div class="highlight"><pre>n = 59210</pre></div>',
+        "text/plain": "n = 59210"}}])),
 }
 
 

@@ -168,7 +168,7 @@ def problemas_numeros_prosa(texto: str) -> list[str]:
         out.append(f"coma decimal o de miles «{m.group(0)}» en «…{_contexto(prosa, m)}…»: "
                    "punto decimal y miles con espacio fino (U+00A0)")
     for m in _MILES_SIN_AGRUPAR_RE.finditer(prosa):
-        out.append(f"entero sin agrupar «{m.group(0)}» en «…{_contexto(prosa, m)}…»: agrupa de a tres con U+00A0")
+        out.append(f"entero sin agrupar «{m.group(0)}» en «…{_contexto(prosa, m)}…»: agrupa de tres en tres con U+00A0")
     for m in _PCT_PEGADO_RE.finditer(prosa):
         out.append(f"«%» sin espacio en «…{_contexto(prosa, m)}…»: escribe 10.07 % (U+00A0)")
     for patron in (_PCT_ESPACIO_RE, _MILES_ESPACIO_RE):

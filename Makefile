@@ -6,8 +6,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.instalado
+# Segundo entorno con la pila más antigua admitida (la de Colab): tests/test_pila_minima.py.
+VENV_MIN  := .venv-minimo
+STAMP_MIN := $(VENV_MIN)/.instalado
 
-.PHONY: book test sync clean auditoria
+.PHONY: book test sync clean auditoria pila-minima pdf
 
 # Herramientas de medición (npm), fuera de git y con versión fija.
 HERRAMIENTAS := .herramientas
@@ -38,3 +41,16 @@ sync: $(STAMP)
 
 clean:
 	rm -rf _build
+
+$(STAMP_MIN): requirements-minimo.txt
+	$(PYTHON) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_MIN)/bin/python -m pip install --quiet -r requirements-minimo.txt
+	touch $(STAMP_MIN)
+
+pila-minima: $(STAMP_MIN)
+
+# El libro entero en un PDF (LaTeX con XeLaTeX y TeX Live de Debian; ver README).
+# Usa el mismo caché de ejecución que el sitio: después de `make book` no ejecuta nada.
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder pdflatex --keep-going

@@ -28,11 +28,40 @@ def test_environment_yml_matches_requirements():
     assert "python=3.11" in env["dependencies"]
 
 
-def test_pyproject_reads_requirements():
+def _pins(nombre: str) -> dict[str, str]:
+    return dict(l.split("==") for l in requirement_lines((ROOT / nombre).read_text()))
+
+
+def _rango() -> dict:
+    from packaging.requirements import Requirement
+
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert "dependencies" in meta["project"]["dynamic"]
-    assert meta["tool"]["setuptools"]["dynamic"]["dependencies"]["file"] == ["requirements.txt"]
-    assert meta["tool"]["setuptools"]["packages"] == ["utils"]
+    return {r.name: r for r in map(Requirement, meta["project"]["dependencies"])}
+
+
+def test_pyproject_declara_el_rango_que_cubren_ambos_extremos():
+    """requirements.txt (lo más nuevo) y requirements-minimo.txt (Colab 2025) caen en el rango."""
+    rango = _rango()
+    nuevo, minimo = _pins("requirements.txt"), _pins("requirements-minimo.txt")
+    for nombre, req in rango.items():
+        assert nombre in nuevo, f"{nombre} está en pyproject.toml pero no fijado en requirements.txt"
+        assert req.specifier.contains(nuevo[nombre]), f"requirements.txt fija {nombre}=={nuevo[nombre]}, fuera de {req}"
+        if nombre in minimo:
+            assert req.specifier.contains(minimo[nombre]), f"la pila mínima fija {nombre}=={minimo[nombre]}, fuera de {req}"
+    # Lo que los cuadernos importan en Colab está en la pila mínima, con la cota inferior del rango.
+    for nombre in ("tensorflow-cpu", "keras", "numpy", "ipywidgets", "scikit-learn", "matplotlib"):
+        cota = next(s.version for s in rango[nombre].specifier if s.operator == ">=")
+        assert minimo[nombre].startswith(cota), f"la pila mínima debe probar {nombre} {cota}; fija {minimo[nombre]}"
+
+
+def test_el_rango_detecta_una_version_fuera():
+    assert not _rango()["keras"].specifier.contains("3.9.2")
+    assert not _rango()["numpy"].specifier.contains("1.26.4")
+
+
+def test_paquetes_instalables():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert set(meta["tool"]["setuptools"]["packages"]["find"]["include"]) >= {"utils", "grader"}
 
 
 def test_known_good_set():

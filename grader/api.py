@@ -127,17 +127,21 @@ def probe_dependencies(s: "Student", lab: str, names) -> dict:
 def judge_dependencies(data: dict, lab: str, names, user: str) -> None:
     """Corre los jueces de ``names`` sobre ``data``; si uno falla, lanza ``CheckFailed`` nombrándolo.
 
+    ``user`` es el nombre de la función que depende de ellos (``"train"``) o una frase
+    (``"Tu entrenamiento"``).
+
     El mensaje dice qué ejercicio arreglar primero («tu `train` usa `forward`
     (ejercicio 2), que no pasa su comprobación…») en vez de una pista engañosa.
     """
     from utils.checks import CheckFailed
 
+    who = f"Tu `{user}`" if user.isidentifier() else user
     for n in names:
         ex = get(lab, n)
         try:
             ex.judge_fn(data.get(n) if type(data) is dict else None)
         except CheckFailed as exc:
-            raise CheckFailed(f"Tu `{user}` usa `{n}` (ejercicio {ex.number}), que todavía no pasa su "
+            raise CheckFailed(f"{who} usa `{n}` (ejercicio {ex.number}), que todavía no pasa su "
                               f"comprobación: arréglala primero. Lo que falla allí: {exc}") from None
 
 

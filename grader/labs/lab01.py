@@ -262,7 +262,7 @@ def entrenar_judge(d):
     except CheckFailed:
         # Si el fallo viene de una función anterior, se nombra el ejercicio que hay que arreglar.
         judge_dependencies(d["dependencias"], LAB, ["sigmoid", "compute_cost", "compute_gradients", "train"],
-                           "entrenamiento")
+                           "Tu entrenamiento del ejercicio 5")
         raise
 
 

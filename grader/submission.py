@@ -1,0 +1,174 @@
+"""La entrega como cuaderno: leerla, reconocer su laboratorio y prepararla para el sandbox.
+
+La entrega no decide nada de su calificación: las celdas de comprobación, sus puntos
+y qué ejercicio comprueba cada una salen del laboratorio fuente y de ``grader/labs``.
+Cada celda de comprobación de la entrega se cambia por una llamada a la sonda
+(:func:`grader.api.emit_probe`), que solo emite datos; las que la entrega borró se
+añaden al final y una copia repetida no cuenta dos veces.
+
+Un laboratorio cuyas celdas de comprobación aún no son ``check("labNN", …)`` se
+califica por la vía heredada (:mod:`grader.legacy`), con un aviso en el CSV.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from utils import notebooks
+
+from . import legacy
+
+ROOT = notebooks.ROOT
+LABS_DIR = ROOT / "labs"
+_CHECK_CALL = re.compile(r'^\s*check\(\s*["\'](lab\d\d)["\']\s*,\s*["\']([^"\']+)["\']\s*\)\s*$', re.M)
+
+
+def source_labs(labs_dir: Path = LABS_DIR) -> dict[str, Path]:
+    """Laboratorios fuente disponibles: ``{"lab01_regresion_logistica": ruta, ...}``."""
+    return {p.stem: p for p in sorted(labs_dir.glob("lab*.ipynb"))}
+
+
+def identify_lab(nb: dict, path: Path, labs: dict[str, Path]) -> str | None:
+    """Nombre del laboratorio fuente de una entrega, o ``None`` si no se reconoce."""
+    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    declared = meta.get("curso", {}).get("lab") if isinstance(meta.get("curso"), dict) else None
+    if isinstance(declared, str) and declared in labs:
+        return declared
+    m = re.search(r"(lab\d+)", path.name.lower())  # también «Copia de lab01_….ipynb»
+    if m:
+        for name in labs:
+            if name.startswith(m.group(1) + "_") or name == m.group(1):
+                return name
+    # Último recurso: las mismas comprobaciones que algún laboratorio fuente.
+    checks = set(notebooks.exercise_cells(nb))
+    for name, src in labs.items():
+        if checks and checks == set(notebooks.exercise_cells(notebooks.load(src))):
+            return name
+    return None
+
+
+
+def lab_id(lab: str) -> str:
+    """«lab01_regresion_logistica» → «lab01» (el nombre de su módulo en ``grader/labs``)."""
+    return lab.split("_", 1)[0]
+
+
+def check_call(source: str):
+    """``(lab, ejercicio)`` si la celda es una llamada ``check("labNN", "ejercicio")``; si no, ``None``."""
+    m = _CHECK_CALL.search(source or "")
+    return (m.group(1), m.group(2)) if m else None
+
+
+def official_checks(reference: dict, lab: str) -> tuple[dict[str, dict], str]:
+    """Ejercicio → datos de su comprobación, y el modo: ``"sondas"`` o ``"legado"``.
+
+    El modo es ``"sondas"`` si todas las celdas de comprobación del laboratorio
+    fuente son ``check("labNN", …)``; entonces los puntos salen de la definición
+    del ejercicio en ``grader/labs/labNN.py`` (no de los metadatos del cuaderno).
+    """
+    from . import api
+
+    checks = legacy.official_checks(reference)
+    calls = {name: check_call(info["source"]) for name, info in checks.items()}
+    if checks and all(c is not None and c == (lab_id(lab), name) for name, c in calls.items()):
+        defined = api.exercises(lab_id(lab))
+        for name, info in checks.items():
+            info["puntos"] = defined[name].points
+        return checks, "sondas"
+    return checks, "legado"
+
+
+def _which_check(cell: dict, checks: dict[str, dict]) -> str | None:
+    """Qué comprobación oficial es ``cell``, o ``None``.
+
+    Primero por el metadato ``curso.comprueba``; si un editor lo perdió, por el
+    ``id`` de la celda o por su primera línea («# Comprobación del ejercicio …»).
+    """
+    meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+    curso = meta.get("curso") if isinstance(meta.get("curso"), dict) else {}
+    name = curso.get("comprueba")
+    if isinstance(name, str) and name in checks:
+        return name
+    first = notebooks._source(cell).strip().split("\n", 1)[0]
+    for name, info in checks.items():
+        if info["id"] and cell.get("id") == info["id"]:
+            return name
+        if first and first.startswith("#") and first == info["source"].strip().split("\n", 1)[0]:
+            return name
+    return None
+
+
+
+def _probe_cell(lab: str, name: str) -> str:
+    return (f"# (El calificador toma aquí los datos de la comprobación «{name}»; el veredicto se calcula fuera.)\n"
+            "from grader.api import emit_probe as _sonda_del_calificador\n"
+            f"_sonda_del_calificador({lab!r}, {name!r})")
+
+
+def _code_cell(source: str, meta: dict) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": meta, "outputs": [], "source": source}
+
+
+def prepare(nb: dict, checks: dict[str, dict], lab: str, mode: str) -> dict:
+    """Copia de la entrega lista para el sandbox.
+
+    Sin salidas previas; cada celda de comprobación cambiada por la sonda oficial
+    (o, en modo heredado, por la comprobación oficial aislada); las que faltan,
+    añadidas al final; una copia repetida, vaciada.
+    """
+    nb = json.loads(json.dumps(nb))
+    wrap = (lambda n: _probe_cell(lab_id(lab), n)) if mode == "sondas" else (lambda n: legacy.check_wrapper(n, checks[n]))
+    cells, seen = [], set()
+    for cell in nb["cells"]:
+        if not isinstance(cell, dict):
+            continue
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            name = _which_check(cell, checks)
+            if name and name not in seen:
+                seen.add(name)
+                cell = _code_cell(wrap(name), {"curso": {"comprueba": name, "puntos": checks[name]["puntos"]}})
+            elif name:  # una copia duplicada de una comprobación no vale dos veces
+                cell = _code_cell("# (celda de comprobación repetida: el calificador la ignora)", {})
+        cells.append(cell)
+    for name in sorted(set(checks) - seen, key=lambda n: checks[n]["orden"]):
+        cells.append(_code_cell(wrap(name), {"curso": {"comprueba": name, "puntos": checks[name]["puntos"],
+                                                        "reinsertada": True}}))
+    if mode != "sondas":
+        cells = [legacy.snapshot_cell(checks)] + cells
+    nb["cells"] = cells
+    return nb
+
+
+def check_cells(nb: dict) -> dict[int, str]:
+    """Índice de celda (entre todas las celdas) → ejercicio que comprueba, en un cuaderno preparado."""
+    return {i: c["metadata"]["curso"]["comprueba"] for i, c in enumerate(nb["cells"])
+            if c.get("cell_type") == "code" and c.get("metadata", {}).get("curso", {}).get("comprueba")}
+
+
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
+
+
+def load_submission(path: Path) -> tuple[dict | None, str]:
+    """``(cuaderno, "")`` o ``(None, mensaje de error en español)``; nunca lanza."""
+    if path.suffix.lower() != ".ipynb":
+        return None, "error: no es un cuaderno de Jupyter (.ipynb)"
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            return None, f"error: el cuaderno pesa más de {MAX_NOTEBOOK_BYTES // 2**20} MiB"
+        raw = path.read_bytes()
+        nb = json.loads(raw.decode("utf-8"))
+        if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+            raise ValueError
+        import nbformat
+
+        nbformat.validate(nbformat.reads(raw.decode("utf-8"), as_version=4))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None, "error: archivo corrupto (no es JSON válido); pide al estudiante que lo vuelva a descargar"
+    except OSError as exc:
+        return None, f"error: no se pudo leer el archivo ({exc.strerror or exc})"
+    except Exception:  # noqa: BLE001 - cualquier estructura inválida
+        return None, "error: el archivo no tiene la estructura de un cuaderno de Jupyter"
+    return nb, ""

@@ -161,3 +161,25 @@ def test_hyperparameter_errors_are_spanish():
         optimizers.Adam(0.1, beta_2=1.0)
     with pytest.raises(ValueError, match="epsilon"):
         optimizers.Adam(0.1, epsilon=-1e-7)
+
+
+def test_clip_by_global_norm_matches_keras(keras):
+    rng = np.random.default_rng(0)
+    grads = [rng.normal(size=(3, 2)) * 10, rng.normal(size=(2,)) * 10]
+    recortados, norma = optimizers.clip_by_global_norm(grads, 1.0)
+    assert np.isclose(norma, np.sqrt(sum(np.sum(g**2) for g in grads)))
+    assert np.isclose(np.sqrt(sum(np.sum(g**2) for g in recortados)), 1.0)
+    # misma dirección y entradas sin tocar
+    assert np.allclose(recortados[0] * norma, grads[0]) and norma > 1
+    # un paso de Keras con global_clipnorm = un paso nuestro con el gradiente recortado
+    import tensorflow as tf
+    variables = [keras.Variable(np.zeros_like(g, dtype="float32")) for g in grads]
+    keras.optimizers.SGD(learning_rate=0.1, global_clipnorm=1.0).apply_gradients(
+        zip([tf.constant(g, dtype="float32") for g in grads], variables))
+    for v, g in zip(variables, recortados):
+        assert np.allclose(np.asarray(v), -0.1 * g, atol=1e-6)
+    # por debajo del límite no cambia nada
+    pequenos, _ = optimizers.clip_by_global_norm([np.array([0.1, 0.2])], 1.0)
+    assert np.allclose(pequenos[0], [0.1, 0.2])
+    with pytest.raises(ValueError):
+        optimizers.clip_by_global_norm(grads, 0.0)

@@ -18,7 +18,7 @@ import numpy as np
 
 from .validation import as_array
 
-__all__ = ["SGD", "RMSprop", "Adam"]
+__all__ = ["SGD", "RMSprop", "Adam", "clip_by_global_norm"]
 
 
 def _check_real(value, name: str, low: float, high: float | None = None, include_low: bool = True) -> float:
@@ -47,6 +47,28 @@ def keras_float(value: float) -> float:
     0.5
     """
     return float(np.float32(value))
+
+
+def clip_by_global_norm(grads, max_norm):
+    """Recorte del gradiente por su norma global, como ``global_clipnorm`` de Keras.
+
+    Si la norma de todos los gradientes juntos, ``sqrt(suma de g**2)``, supera
+    ``max_norm``, los multiplica a todos por ``max_norm / norma``: la dirección
+    no cambia, solo el largo. Entrada: lista de arreglos y un número > 0.
+    Salida: ``(lista recortada, norma original)``; los arreglos de entrada no
+    se modifican.
+
+    >>> g, norma = clip_by_global_norm([np.array([3.0]), np.array([4.0])], 1.0)
+    >>> norma, [float(x[0]) for x in g]
+    (5.0, [0.6, 0.8])
+    """
+    max_norm = _check_real(max_norm, "max_norm", 0.0, include_low=False)
+    if not isinstance(grads, (list, tuple)):
+        raise TypeError("`grads` debe ser una lista de arreglos de NumPy.")
+    grads = [as_array(g, f"grads[{i}]") for i, g in enumerate(grads)]
+    norma = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
+    factor = min(1.0, max_norm / norma) if norma > 0 else 1.0
+    return [g * factor for g in grads], norma
 
 
 class _Optimizer:

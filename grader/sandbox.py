@@ -19,7 +19,7 @@ espacio de nombres de usuario propio y no hace falta uid.
 
 Cuánta memoria (:class:`MemoryGuard`): con cgroup v2 escribible, un cgroup por
 entrega con ``memory.max`` (y sin swap); si no, un vigía que cada 0.2 s suma la
-memoria residente de todos los procesos de la entrega y la detiene al pasar el tope.
+memoria (PSS) de todos los procesos de la entrega y la detiene al pasar el tope.
 Además cada proceso tiene límites de ``setrlimit`` (CPU, tamaño de archivo, procesos).
 """
 
@@ -288,6 +288,15 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss(pid: int) -> int:
+    """Memoria de ``pid`` en bytes: PSS (las páginas compartidas tras un ``fork`` se reparten
+    entre quienes las comparten, no se cuentan una vez por proceso) o, si no se puede, RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         with open(f"/proc/{pid}/statm", "rb") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")

@@ -1,16 +1,19 @@
 """Piezas del calificador que no necesitan ejecutar cuadernos: análisis estático,
-normalización, avisos, política, orden de bubblewrap y la guardia en proceso."""
+normalización, avisos, política, orden de bubblewrap y la guardia en proceso (esta
+última solo la usa la calificación heredada de los laboratorios sin portar)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from grader import sandbox, static, submission
 from utils import checks, grade, notebooks
 
 ROOT = notebooks.ROOT
-IMPORTED = grade.imported_names(["import numpy as np\nimport sys, importlib\nfrom utils import checks\nimport builtins"])
+IMPORTED = static.imported_names(["import numpy as np\nimport sys, importlib\nfrom utils import checks\nimport builtins"])
 PROTECTED = {"check_close": "utils.checks.check_close", "_np": "numpy", "_sigmoid_ref": "utils.activations.sigmoid"}
 
 
@@ -33,7 +36,7 @@ PROTECTED = {"check_close": "utils.checks.check_close", "_np": "numpy", "_sigmoi
     ("import ctypes", "ctypes"),
 ])
 def test_static_scan_finds_tampering(code, what):
-    found = grade.tampering_findings(code, IMPORTED, PROTECTED)
+    found = static.tampering_findings(code, IMPORTED, PROTECTED)
     assert found and any(what.split(".")[-1] in f for f in found), found
 
 
@@ -47,14 +50,14 @@ def test_static_scan_finds_tampering(code, what):
     "esto no es python (",
 ])
 def test_static_scan_accepts_ordinary_code(code):
-    assert grade.tampering_findings(code, IMPORTED, PROTECTED) == []
+    assert static.tampering_findings(code, IMPORTED, PROTECTED) == []
 
 
 def test_normalization_ignores_names_comments_and_docstrings():
     a = 'def sigmoid(z):\n    """Doc."""\n    return 1 / (1 + np.exp(-z))  # comentario'
     b = "def f(x):\n    return 1 / (1 + np.exp(-x))"
     c = "def sigmoid(z):\n    return 1.0 / (1.0 + np.exp(-z))"
-    assert grade._normalized(a) == grade._normalized(b) != grade._normalized(c)
+    assert static._normalized(a) == static._normalized(b) != static._normalized(c)
 
 
 @pytest.mark.parametrize("code, found", [
@@ -66,7 +69,7 @@ def test_normalization_ignores_names_comments_and_docstrings():
     ("from utils.checks import check_close\nfrom utils import data, book", []),
 ])
 def test_reference_imports(code, found):
-    assert grade._reference_imports(code, set(grade.DEFAULT_ALLOWED)) == found
+    assert static._reference_imports(code, set(static.DEFAULT_ALLOWED)) == found
 
 
 def test_policy_and_copies():
@@ -85,10 +88,12 @@ def test_policy_and_copies():
     assert "0/2⚠" in table and "Avisos para el docente" in table
 
 
-def test_prepare_reinserts_missing_checks_and_ignores_duplicates():
-    lab = sorted(grade.source_labs().items())[0][1]
+@pytest.mark.parametrize("mode", ["sondas", "legado"])
+def test_prepare_reinserts_missing_checks_and_ignores_duplicates(mode):
+    name, lab = "lab01_regresion_logistica", grade.source_labs()["lab01_regresion_logistica"]
     reference = notebooks.load(lab)
-    official = grade.official_checks(reference)
+    official, real_mode = submission.official_checks(reference, name)
+    assert real_mode == "sondas"
     nb = notebooks.load(lab)
     first = next(iter(official))
     i = next(i for i, c in enumerate(nb["cells"]) if c.get("metadata", {}).get("curso", {}).get("comprueba") == first)
@@ -96,24 +101,76 @@ def test_prepare_reinserts_missing_checks_and_ignores_duplicates():
     del nb["cells"][i]
     nb["cells"].append(dup)
     nb["cells"].append(dict(dup))
-    prepared = grade.prepare(nb, official)
-    numbers = grade.check_cell_numbers(prepared)
+    prepared = submission.prepare(nb, official, name, mode)
+    numbers = submission.check_cells(prepared)
     assert sorted(numbers.values()) == sorted(official)
-    assert prepared["cells"][0]["metadata"]["curso"]["calificador"] == "huella"
+    if mode == "sondas":
+        assert all("emit_probe" in prepared["cells"][i]["source"] for i in numbers)
+        assert not any(c.get("metadata", {}).get("curso", {}).get("calificador") for c in prepared["cells"])
+    else:
+        assert prepared["cells"][0]["metadata"]["curso"]["calificador"] == "huella"
 
 
-def test_bwrap_hides_batch_and_home(tmp_path):
+def test_points_come_from_the_definitions_not_the_notebook():
+    name, lab = "lab01_regresion_logistica", grade.source_labs()["lab01_regresion_logistica"]
+    reference = notebooks.load(lab)
+    for cell in reference["cells"]:
+        if cell.get("metadata", {}).get("curso", {}).get("comprueba"):
+            cell["metadata"]["curso"]["puntos"] = 100
+    official, _ = submission.official_checks(reference, name)
+    assert {n: i["puntos"] for n, i in official.items()} == {n: 2 for n in official}
+
+
+def test_bwrap_hides_course_batch_and_home(tmp_path):
     batch = tmp_path / "lote"
     batch.mkdir()
     (batch / "otra.ipynb").write_text("{}")
-    work = tmp_path / "trabajo"
-    work.mkdir()
-    args = grade.bwrap_args(work, [batch, batch / "otra.ipynb"])
+    course = tmp_path / "curso"
+    course.mkdir()
+    limits = sandbox.Limits(disk_mb=123)
+    args = sandbox.bwrap_args(course, limits, [batch, batch / "otra.ipynb"])
     text = " ".join(args)
     assert "--unshare-net" in text or "--unshare-all" in text
+    assert "--unshare-pid" in text or "--unshare-all" in text
     assert "--die-with-parent" in args and ["--ro-bind", "/", "/"] == args[args.index("--ro-bind"):][:3]
-    assert f"--tmpfs {batch}" in text and f"--bind {work} {work}" in text
-    assert f"--tmpfs {Path.home().resolve()}" in text
+    assert f"--tmpfs {batch}" in text and f"--ro-bind /dev/null {batch / 'otra.ipynb'}" in text
+    assert f"--tmpfs {Path.home().resolve()}" in text and f"--tmpfs {ROOT}" in text
+    assert f"--ro-bind {course} {ROOT}" in text
+    assert f"--size {123 * 2**20} --tmpfs {sandbox.WORKDIR}" in text
+    assert "--bind " not in text, "no debe haber ninguna carpeta del docente escribible"
+
+
+def test_course_copy_is_pruned():
+    from grader import copies
+
+    reference = notebooks.load(grade.source_labs()["lab01_regresion_logistica"])
+    copy = copies.course_copy("lab01_regresion_logistica", reference, "sondas")
+    files = {p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()}
+    assert "grader/labs/lab01.py" in files and "grader/api.py" in files and "utils/checks.py" in files
+    for forbidden in ("utils/activations.py", "utils/losses.py", "utils/neuron.py", "utils/mlp.py",
+                      "grader/labs/lab02.py", "grader/judges.py", "utils/grade.py"):
+        assert forbidden not in files, forbidden
+    assert not any(f.startswith(("labs/", "chapters/", "tests/", ".git")) for f in files)
+    legacy = copies.course_copy("lab01_regresion_logistica", reference, "legado")
+    assert (legacy / "utils" / "activations.py").is_file() and not (legacy / "labs").exists()
+
+
+def test_uid_leases_are_unique(monkeypatch, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("solo como root se reservan uids")
+    monkeypatch.setattr(sandbox, "UID_LOCK_DIR", tmp_path / "uids")
+    leases = [sandbox.UidLease() for _ in range(5)]
+    try:
+        uids = [l.uid for l in leases]
+        assert len(set(uids)) == 5 and all(u >= sandbox.FIRST_UID for u in uids)
+        # otro proceso (otra calificación) tampoco puede tomar esos uids
+        code = ("import sys; sys.path.insert(0, %r)\nfrom grader import sandbox\nfrom pathlib import Path\n"
+                "sandbox.UID_LOCK_DIR = Path(%r)\nprint(sandbox.UidLease().uid)") % (str(ROOT), str(tmp_path / "uids"))
+        other = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        assert other not in uids
+    finally:
+        for l in leases:
+            l.release()
 
 
 def test_guard_detects_runtime_patches(monkeypatch):

@@ -275,3 +275,17 @@ def test_display_equations_carry_their_measured_width():
     assert formulas_anchas.marcar_anchos(marcado, {eq: 10.0}) == marcado
     css = (notebooks.ROOT / "_static" / "curso.css").read_text(encoding="utf-8")
     assert "container-type: inline-size" in css and "100cqi / var(--ancho)" in css
+
+
+def test_bibliography_cites_published_venues(referencias):
+    """Las obras publicadas salen con su congreso o revista, no como «arXiv preprint» (norma 10;
+    tests/test_normas.py revisa todas las entradas)."""
+    esperado = {"Deep Residual Learning": ("CVPR", "2016"), "Batch Normalization": ("ICML", "2015"),
+                "Learning Phrase Representations": ("EMNLP", "2014"),
+                "A Decision-Theoretic Generalization": ("Journal of Computer and System Sciences", "1997"),
+                "Perceptrons": ("MIT Press", "1969")}
+    for titulo, (sede, anio) in esperado.items():
+        texto = next((t for _, t in referencias if titulo in t), None)
+        assert texto is not None, f"falta «{titulo}» en references.bib"
+        assert sede in texto and anio in texto and "arXiv preprint" not in texto, \
+            f"«{titulo}»: se esperaba {sede} ({anio}) en «{texto}»"

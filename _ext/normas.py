@@ -369,6 +369,15 @@ def problemas_codigo(codigo: str, valores: dict[str, set[str]] | None = None) ->
             if isinstance(v, ast.Call) and (getattr(v.func, "id", None) == "glue" or getattr(v.func, "attr", None) == "glue"):
                 out.append(f"línea {nodo.lineno}: `x = glue(...)`: glue no devuelve nada; "
                            "escribe `x = valor` y luego `glue(\"nombre\", x)`")
+        if isinstance(nodo, ast.Call) and getattr(nodo.func, "attr", None) in ("fit", "evaluate"):
+            claves = {k.arg: k.value for k in nodo.keywords}
+            de_keras = nodo.func.attr == "evaluate" or claves.keys() & {"epochs", "batch_size", "validation_data",
+                                                                        "validation_split", "callbacks"}
+            v = claves.get("verbose")
+            callado = isinstance(v, ast.Constant) and v.value in (0, False) or (v is not None and not isinstance(v, ast.Constant))
+            if de_keras and not callado:
+                out.append(f"línea {nodo.lineno}: `{nodo.func.attr}(...)` sin verbose=0 imprime el registro de Keras "
+                           "en inglés («Epoch 1/4 … loss: …»); usa verbose=0 y un resumen en español")
         if isinstance(nodo, ast.Call):
             nombre = getattr(nodo.func, "attr", None) or getattr(nodo.func, "id", None)
             argumentos = list(nodo.args) if nombre in FUNCIONES_ROTULO else []

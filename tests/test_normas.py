@@ -155,6 +155,13 @@ def test_figure_labels_are_spanish():
     assert not problemas, "rótulos de figuras en inglés:\n" + _informe(problemas)
 
 
+def test_keras_training_is_silent():
+    """``fit`` y ``evaluate`` de Keras con ``verbose=0``: sin «Epoch 1/4 … loss: …» en inglés bajo la celda."""
+    problemas = _por_celda(lambda texto, celda: [p for p in normas.problemas_codigo(texto, {}) if "verbose" in p],
+                           tipos=("code",))
+    assert not problemas, "entrenamientos que imprimen el registro de Keras:\n" + _informe(problemas)
+
+
 # ---------------------------------------------------------------------------
 # Regla 9 · Figuras: épocas desde 1, sin amarillo de viridis
 # ---------------------------------------------------------------------------
@@ -255,6 +262,7 @@ def test_number_check_allows(texto):
     'NOMBRES = ["relu", "tanh"]\nfor n in NOMBRES:\n    ax.set_title(n)',
     'acts = ["sigmoid", "relu"]\nfor fila, act in zip(axes, acts):\n    fila[0].set_title(f"{act}, 1 × 8")',
     '%matplotlib inline\nprint(f"{x:.0%}")',
+    'red.fit(x, y, epochs=4, verbose=2)', 'red.fit(x, y, batch_size=128, epochs=4)', 'red.evaluate(x, y)',
 ])
 def test_code_check_catches(codigo):
     assert normas.problemas_codigo(codigo), codigo
@@ -265,6 +273,8 @@ def test_code_check_catches(codigo):
     'ax.set_title("sigmoide")', 'ax.set_title("ReLU")', 'ax.plot(x, y, label="predicciones")',
     'd = {"a": 1, "b": 2}', 'titulos = {"sigmoid": "sigmoide"}\nfor n in ["sigmoid"]:\n    ax.set_title(titulos[n])',
     'print(f"{x:.3f} y {y:>8.2f}")', 'assert a == glue', 'layers.Dense(8, activation="relu")',
+    'red.fit(x, y, epochs=4, verbose=0)', 'arbol.fit(X, y)', 'red.evaluate(x, y, verbose=0)',
+    'red.fit(x, y, epochs=4, verbose=nivel)',
 ])
 def test_code_check_allows(codigo):
     assert not normas.problemas_codigo(codigo), codigo

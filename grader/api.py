@@ -511,7 +511,12 @@ def judge(lab: str, name: str, data) -> None:
         ok(data, name)
     if ex.judge_fn is None:
         raise CheckFailed(f"El ejercicio «{name}» no tiene juez definido (avisa al equipo del curso).")
-    ex.judge_fn(data)
+    try:
+        ex.judge_fn(data)
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        # Datos sin la forma que produce la sonda oficial: una sonda reemplazada o un núcleo alterado.
+        raise CheckFailed(f"Los datos de la comprobación no tienen la forma esperada ({type(exc).__name__}: "
+                          f"{str(exc)[:200]}); ¿se modificó la celda de comprobación o el entorno?") from None
 
 
 def check(lab: str, name: str) -> None:

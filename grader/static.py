@@ -220,7 +220,8 @@ def _reference_imports(source: str, allowed: set[str]) -> list[str]:
             mods = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
             mods = [node.module] if node.module != "utils" else [f"utils.{a.name}" for a in node.names]
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "utils":
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "utils" \
+                and not node.attr.startswith("__"):
             mods = [f"utils.{node.attr}"]
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"utils\.\w+", node.value):
             mods = [node.value]  # __import__("utils.neuron"), importlib.import_module(...)

@@ -91,17 +91,29 @@ def test_each_wrong_answer_fails_its_check(lab_batch):
         assert r.total < r.max_total
 
 
-def test_check_cells_only_use_private_names_and_the_exercise_objects(lab_batch):
-    """Convención: una comprobación solo usa lo que importa (nombres privados) y los objetos de su ejercicio."""
+def test_check_cells_are_probe_calls_or_legacy_private(lab_batch):
+    """Un laboratorio portado: cada celda de comprobación es ``check("labNN", "ejercicio")`` y cada
+    ejercicio de ``grader/labs/labNN.py`` tiene la suya. Uno sin portar (vía heredada): la
+    comprobación solo usa lo que importa (nombres privados) y los objetos de su ejercicio."""
     import ast
     import builtins
 
+    from grader import api, legacy, static, submission
+
     name, _, _ = lab_batch
     reference = notebooks.load(LABS[name])
-    for exercise, info in grade.official_checks(reference).items():
+    checks, mode = submission.official_checks(reference, name)
+    if mode == "sondas":
+        defined = api.exercises(submission.lab_id(name))
+        assert list(checks) == list(defined), "las celdas de comprobación y las definiciones no coinciden"
+        for exercise, info in checks.items():
+            assert submission.check_call(info["source"]) == (submission.lab_id(name), exercise)
+            assert defined[exercise].judge_fn is not None, f"«{exercise}» no tiene juez"
+        return
+    for exercise, info in legacy.official_checks(reference).items():
         tree = ast.parse(info["source"])
         bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        bound |= set(grade.imported_names([info["source"]]))
+        bound |= set(static.imported_names([info["source"]]))
         bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}

@@ -1,11 +1,33 @@
 """Entregas escritas para hacer trampa o daño, calificadas en UN lote (``--trabajos 2``).
 
 Cada entrega parte del laboratorio 1 y se corta tras la comprobación que ataca,
-para que el lote sea barato. Los ataques que «ganarían» algo si funcionaran
-definen la función correcta solo cuando el ataque tiene éxito: así, un punto
-indebido en la tabla es la prueba de que el ataque pasó. Además hay dos
-soluciones correctas escritas de otro modo, que deben sacar todos los puntos
-sin ningún aviso.
+para que el lote sea barato (las que secuestran el núcleo van enteras, sin resolver
+nada: en el calificador anterior sacaban 10/10). Los ataques que «ganarían» algo si
+funcionaran definen la función correcta solo cuando el ataque tiene éxito: así, un
+punto indebido en la tabla es la prueba de que el ataque pasó. Además hay dos
+soluciones correctas escritas de otro modo, que deben sacar todos los puntos sin
+ningún aviso.
+
+Las filas de la tabla del issue 18, una entrega cada una (los topes son reales, a
+escala: ``--memoria 1500 --disco 200``):
+
+- ``secuestro_exec``: ``exec`` de un texto en base64 que cambia cómo el núcleo ejecuta
+  cada celda siguiente;
+- ``demonio``: un proceso separado (``setsid``) que reescribe el informe y trata de
+  escribir datos de sonda falsos (correctos) en los descriptores de otros procesos;
+- ``array_marco``: ``compute_cost`` devuelve un objeto cuyo ``__array__`` lee el valor
+  esperado del marco de la comprobación (nombres armados con texto);
+- ``lab_fuente``: busca el laboratorio fuente y ejecuta la solución oficial;
+- ``fifo``: cambia el informe por un tubo con nombre;
+- ``disco``: 16 archivos de 20 MB con un tope de 200 MiB (en el issue, 16 de 250 MB);
+- ``hijos_memoria``: tres hijos de 600 MB con un tope total de 1500 MiB (en el issue, tres de 3 GiB);
+- secuestros del núcleo en general: ``ipykernel_parcheado`` (``do_execute`` cambiado),
+  ``sonda_falsa`` (una salida de tipo sonda con datos equivocados) y
+  ``sonda_falsa_correcta`` (datos falsos iguales a un cálculo correcto: puntúa, como
+  dice el diseño, porque no se distinguen de haber resuelto el ejercicio).
+
+Aparte, dos calificaciones simultáneas no se matan entre sí ni matan procesos ajenos
+con el mismo uid (:func:`test_two_concurrent_runs_do_not_kill_each_other`).
 """
 
 import copy
@@ -14,6 +36,7 @@ import hashlib
 import json
 import os
 import socket
+import tempfile
 import subprocess
 import sys
 import threading
@@ -51,6 +74,14 @@ def solve(nb, exercise, code, extra=""):
     i = _index(nb, "ejercicio", exercise)
     src = notebooks.replace_solutions(notebooks._source(nb["cells"][i]), code)
     nb["cells"][i]["source"] = src + ("\n" + extra if extra else "")
+    return nb
+
+
+def student_full(extra):
+    """La versión del estudiante entera (nada resuelto) con ``extra`` al final de la celda de datos."""
+    nb = notebooks.load(grade.source_labs()[LAB].parent / notebooks.STUDENT_DIR / f"{LAB}.ipynb")
+    i = next(i for i, c in enumerate(nb["cells"]) if c.get("id") == "datos")
+    nb["cells"][i]["source"] = notebooks._source(nb["cells"][i]) + "\n" + extra
     return nb
 
 
@@ -115,20 +146,138 @@ class _Server:
                 pass
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    """Construye el lote, lo califica una vez por la línea de órdenes y devuelve lo que pasó."""
-    base = tmp_path_factory.mktemp("adversarial")
-    subs = base / "entregas"
-    subs.mkdir()
-    server = _Server()
-    targets = {"tmp": Path(f"/tmp/calificador_{NONCE}"), "raiz": Path(f"/calificador_{NONCE}"),
-               "home": Path.home() / f"calificador_{NONCE}", "curso": ROOT / f"calificador_{NONCE}"}
-    checks_py = ROOT / "utils" / "checks.py"
-    checks_hash = hashlib.sha256(checks_py.read_bytes()).hexdigest()
-    other = subs / f"{LAB}_alternativa1.ipynb"
+def _indent(code, n=4):
+    return code.replace("\n", "\n" + " " * n)
+
+
+SIG_OK = "    " + _indent(CORRECT_SIGMOID)
+
+HIJACK = ("ip = get_ipython()\n_orig = ip.transform_cell\n"
+          "def _t(raw):\n"
+          "    if 'calificador' in raw or 'Comprobaci' in raw or 'check(' in raw:\n"
+          "        return 'pass\\n'\n"
+          "    return _orig(raw)\n"
+          "ip.transform_cell = _t\n")
+
+DAEMON = f"""# {NONCE}
+import glob, json, os, stat, sys, time
+fake = '<?xml version="1.0"?><testsuites><testsuite>' + ''.join(
+    '<testcase classname="x" name="Cell %d"/>' % i for i in range(80)) + '</testsuite></testsuites>'
+lines = []
+try:
+    import numpy as np
+    from grader import api
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    good = api.encode({{"en0": 0.5, "grid": sig(np.linspace(-6, 6, 13)),
+                       "matriz": sig(np.arange(-6.0, 6.0).reshape(3, 4)), "extremos": sig(np.array([-30.0, 30.0]))}})
+    lines = [json.dumps({{"tipo": "sonda", "celda": i, "datos": good, "error": None}}) + "\\n" for i in range(40)]
+except Exception:
+    pass
+end = time.time() + 120
+while time.time() < end:
+    for name in ("informe.xml",):
+        try:
+            with open(name + ".tmp", "w") as fh:
+                fh.write(fake)
+            os.replace(name + ".tmp", name)
+        except OSError:
+            pass
+    for fd in glob.glob("/proc/[0-9]*/fd/*"):
+        try:
+            if stat.S_ISFIFO(os.stat(fd).st_mode):
+                f = os.open(fd, os.O_WRONLY | os.O_NONBLOCK)
+                os.write(f, "".join(lines).encode()[:60000])
+                os.close(f)
+        except Exception:
+            pass
+    time.sleep(0.02)
+"""
+
+ARRAY_FRAME = '''class _Astuto:
+    def __array__(self, dtype=None, copy=None):
+        import sys
+        f = getattr(sys, "_get" + "frame")(1)
+        while f is not None:
+            for d in (f.f_locals, f.f_globals):
+                for k in ("exp" + "ected", "_esp" + "erado"):
+                    if k in d:
+                        return np.asarray(d[k], dtype=float)
+            f = f.f_back
+        return np.asarray(0.0)
+
+    def __float__(self):
+        return float(self.__array__())
+return _Astuto()'''
+
+SOURCE_LAB = f'''import json, os
+from pathlib import Path
+import utils
+cands = [Path(utils.__file__).resolve().parents[1] / "labs" / "{LAB}.ipynb"]
+for base in ("/work", "/home", "/root", "/srv", "/opt", "/tmp", "/mnt"):
+    for dirpath, dirs, files in os.walk(base):
+        if dirpath.count(os.sep) > 5:
+            dirs[:] = []
+        dirs[:] = [d for d in dirs if d not in (".venv", "site-packages", ".git", "node_modules")]
+        if "{LAB}.ipynb" in files:
+            cands.append(Path(dirpath) / "{LAB}.ipynb")
+encontrada = False
+for c in cands:
+    try:
+        fuente = json.loads(c.read_text())
+    except (OSError, ValueError):
+        continue
+    for celda in fuente["cells"]:
+        texto = "".join(celda["source"])
+        if celda.get("metadata", {{}}).get("curso", {{}}).get("ejercicio") == "sigmoid" and "BEGIN SOLUTION" in texto:
+            exec(texto, globals())
+            encontrada = True
+    if encontrada:
+        break
+'''
+
+FIFO = ("import os\nfor _n in ('informe.xml', 'report.xml', 'salida.json'):\n    try:\n        os.remove(_n)\n"
+        "    except OSError:\n        pass\n    try:\n        os.mkfifo(_n)\n    except OSError:\n        pass\n")
+
+DISK = ("ok = True\nfor i in range(16):\n    try:\n        with open(f'relleno_{i}.bin', 'wb') as fh:\n"
+        "            fh.write(b'\\0' * (20 * 2**20))\n    except OSError:\n        ok = False\n        break\n"
+        "if ok:\n" + SIG_OK)
+
+CHILDREN = ("import os, time\nr, w = os.pipe()\npids = []\nfor _ in range(3):\n    pid = os.fork()\n"
+            "    if pid == 0:\n        try:\n            os.close(r)\n            buf = bytearray(600 * 2**20)\n"
+            "            for j in range(0, len(buf), 4096):\n                buf[j] = 1\n            os.write(w, b'1')\n"
+            "            time.sleep(40)\n        finally:\n            os._exit(0)\n    pids.append(pid)\nos.close(w)\n"
+            "got = b''\nwhile len(got) < 3:\n    chunk = os.read(r, 3)\n    if not chunk:\n        break\n    got += chunk\n"
+            "for pid in pids:\n    try:\n        os.kill(pid, 9)\n        os.waitpid(pid, 0)\n    except OSError:\n        pass\n"
+            "if len(got) == 3:\n" + SIG_OK)
+
+KERNEL_PATCH = ('import ipykernel.ipkernel as _k\n_orig = _k.IPythonKernel.do_execute\n'
+                'async def _falso(self, code, silent, *args, **kwargs):\n'
+                '    if "calificador" in code or "Comprobaci" in code or "check(" in code:\n'
+                '        self.send_response(self.iopub_socket, "display_data", {"data": {\n'
+                '            "application/vnd.curso.sonda+json": {"lab": "lab01", "ejercicio": "sigmoid", "datos": \'{"ok": true}\'},\n'
+                '            "text/plain": "✔ correcto"}, "metadata": {}})\n'
+                '        return {"status": "ok", "execution_count": self.execution_count, "payload": [], "user_expressions": {}}\n'
+                '    return await _orig(self, code, silent, *args, **kwargs)\n'
+                '_k.IPythonKernel.do_execute = _falso\n')
+
+
+def _forged_probe(values):
+    return ("try:\n    import grader.api as _g\n    from IPython.display import display as _d\n"
+            "    def _falsa(lab, name):\n"
+            f"        _d({{_g.MIME: {{'lab': lab, 'ejercicio': name, 'datos': _g.encode({values})}}}}, raw=True)\n"
+            "    _g.emit_probe = _falsa\nexcept ImportError:\n    pass\n")
+
+
+FORGED_WRONG = _forged_probe("{'en0': 0.5, 'grid': [0.5] * 13, 'matriz': 1, 'extremos': '✔', 'ok': True}")
+FORGED_RIGHT = _forged_probe("{'en0': 0.5, 'grid': 1 / (1 + np.exp(-np.linspace(-6, 6, 13))), "
+                             "'matriz': 1 / (1 + np.exp(-np.arange(-6.0, 6.0).reshape(3, 4))), "
+                             "'extremos': 1 / (1 + np.exp(-np.array([-30.0, 30.0])))}")
+ALL = ["sigmoid", "compute_cost", "compute_gradients", "train", "entrenar_y_evaluar"]
+
+
+def build_cases(other: Path, server_port: int, targets: dict, checks_py: Path) -> dict:
+    """Las entregas del lote: nombre → (cuaderno, ejercicios que NO deben puntuar, los que SÍ)."""
     cases = {
-        # nombre: (cuaderno, ejercicios que NO deben puntuar, ejercicios que sí deben puntuar)
         "renombra": (attack("def check_close(*a, **k):\n    return None\n"
                             "call_student = lambda f, *a, **k: 0.5\ndef passed(*a):\n    print('✔')"), ["sigmoid"], []),
         "parchea_numpy": (attack("np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True"), ["sigmoid"], []),
@@ -141,25 +290,38 @@ def batch(tmp_path_factory):
         "escribe": (attack("ok = False\n" + "".join(
             f"try:\n    open({str(p)!r}, 'w').write('x')\n    ok = ok or {k in ('raiz', 'curso')}\n"
             "except OSError:\n    pass\n"
-            for k, p in targets.items()) + "if ok:\n    " + CORRECT_SIGMOID.replace("\n", "\n    ")), ["sigmoid"], []),
-        "red": (attack(f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {server.port}), timeout=3)\n"
-                       f"    {CORRECT_SIGMOID.replace(chr(10), chr(10) + '    ')}\nexcept OSError:\n    pass"), ["sigmoid"], []),
+            for k, p in targets.items()) + "if ok:\n" + SIG_OK), ["sigmoid"], []),
+        "red": (attack(f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {server_port}), timeout=3)\n"
+                       f"{SIG_OK}\nexcept OSError:\n    pass"), ["sigmoid"], []),
         "memoria": (attack("_enorme = np.ones(2**30)  # 8 GiB\n" + CORRECT_SIGMOID), ["sigmoid"], []),
         "procesos": (attack("import os, time\nhijos = 0\nfor _ in range(3000):\n    try:\n        pid = os.fork()\n"
                             "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(600)\n"
-                            "        os._exit(0)\n    hijos += 1\nif hijos == 3000:\n    "
-                            + CORRECT_SIGMOID.replace("\n", "\n    ")), ["sigmoid"], []),
+                            "        os._exit(0)\n    hijos += 1\nif hijos == 3000:\n" + SIG_OK), ["sigmoid"], []),
         "imprime": (attack("for _ in range(100):\n    print('x' * 1_000_000)"), ["sigmoid"], []),
-        "modifica_utils": (attack(f"try:\n    open({str(checks_py)!r}, 'a').close()\n"
-                                  f"    {CORRECT_SIGMOID.replace(chr(10), chr(10) + '    ')}\nexcept OSError:\n    pass"),
+        "modifica_utils": (attack(f"try:\n    open({str(checks_py)!r}, 'a').close()\n{SIG_OK}\nexcept OSError:\n    pass"),
                            ["sigmoid"], []),
-        "lee_otra": (attack(f"import os\ntry:\n    open({str(other)!r}).read()\n"
-                            f"    {CORRECT_SIGMOID.replace(chr(10), chr(10) + '    ')}\nexcept OSError:\n    pass"),
+        "lee_otra": (attack(f"import os\ntry:\n    open({str(other)!r}).read()\n{SIG_OK}\nexcept OSError:\n    pass"),
                      ["sigmoid"], []),
         "bucle": (attack("while True:\n    pass"), ["sigmoid"], []),
         "os_exit": (truncate(solve(solve(_source(), "sigmoid", "return 1 / (1 + np.exp(-z))"),
                                    "compute_cost", "import os\nos._exit(0)"), "compute_cost"),
                     ["compute_cost"], ["sigmoid"]),
+        # Las filas del issue 18
+        "secuestro_exec": (student_full("import base64\nexec(base64.b64decode("
+                                        f"{__import__('base64').b64encode(HIJACK.encode()).decode()!r}).decode())"),
+                           ALL, []),
+        "demonio": (student_full("import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', "
+                                 f"{DAEMON!r}], start_new_session=True, stdin=subprocess.DEVNULL, "
+                                 "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)"), ALL, []),
+        "array_marco": (truncate(solve(solve(_source(), "sigmoid", "return 1 / (1 + np.exp(-z))"),
+                                       "compute_cost", ARRAY_FRAME), "compute_cost"), ["compute_cost"], ["sigmoid"]),
+        "lab_fuente": (attack(SOURCE_LAB), ["sigmoid"], []),
+        "fifo": (attack(FIFO), ["sigmoid"], []),
+        "disco": (attack(DISK), ["sigmoid"], []),
+        "hijos_memoria": (attack(CHILDREN), ["sigmoid"], []),
+        "ipykernel_parcheado": (student_full(KERNEL_PATCH), ALL, []),
+        "sonda_falsa": (attack(FORGED_WRONG), ["sigmoid"], []),
+        "sonda_falsa_correcta": (attack(FORGED_RIGHT), [], ["sigmoid"]),
     }
     # Comprobaciones editadas (puntos inflados) y borradas, con respuestas incorrectas.
     nb = solve(solve(_source(), "sigmoid", WRONG), "compute_cost", "return 0.0")
@@ -168,27 +330,50 @@ def batch(tmp_path_factory):
     nb["cells"][_index(nb, "comprueba", "sigmoid")]["metadata"]["curso"]["puntos"] = 100
     del nb["cells"][_index(nb, "comprueba", "compute_cost")]
     cases["edita_checks"] = (nb, ["sigmoid", "compute_cost"], [])
-    # La implementación de referencia: conserva los puntos (--avisos marcar) con aviso.
+    # La implementación de referencia no está en el sandbox de este laboratorio.
     cases["referencia"] = (truncate(solve(_source(), "sigmoid", "from utils.activations import sigmoid as s\n"
-                                          "return s(z)"), "sigmoid"), [], ["sigmoid"])
+                                          "return s(z)"), "sigmoid"), ["sigmoid"], [])
     for i, alternative in enumerate(ALTERNATIVES, 1):
         nb = _source()
         for exercise, code in alternative.items():
             nb = solve(nb, exercise, code)
         cases[f"alternativa{i}"] = (nb, [], list(alternative))
+    return cases
+
+
+MEMORY_MB, DISK_MB = 1500, 200
+
+
+def run_grader(subs: Path, out_csv: Path, cwd: Path = ROOT, extra=(), timeout=1500):
+    env = dict(os.environ, TMPDIR=str(out_csv.parent))
+    return subprocess.run([sys.executable, "-m", "utils.grade", str(subs), "--csv", str(out_csv), "--trabajos", "2",
+                           "--timeout-celda", "40", "--timeout", "300", *extra],
+                          cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """Construye el lote, lo califica una vez por la línea de órdenes y devuelve lo que pasó."""
+    base = tmp_path_factory.mktemp("adversarial")
+    subs = base / "entregas"
+    subs.mkdir()
+    server = _Server()
+    targets = {"tmp": Path(f"/tmp/calificador_{NONCE}"), "raiz": Path(f"/calificador_{NONCE}"),
+               "home": Path.home() / f"calificador_{NONCE}", "curso": ROOT / f"calificador_{NONCE}"}
+    checks_py = ROOT / "utils" / "checks.py"
+    checks_hash = hashlib.sha256(checks_py.read_bytes()).hexdigest()
+    cases = build_cases(subs / f"{LAB}_alternativa1.ipynb", server.port, targets, checks_py)
     for name, (nb, _, _) in cases.items():
         (subs / f"{LAB}_{name}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     out_csv = base / "notas.csv"
-    env = dict(os.environ, TMPDIR=str(base))
-    proc = subprocess.run([sys.executable, "-m", "utils.grade", str(subs), "--csv", str(out_csv), "--trabajos", "2",
-                           "--timeout-celda", "40", "--timeout", "300"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=1500, env=env)
+    proc = run_grader(subs, out_csv, extra=["--memoria", str(MEMORY_MB), "--disco", str(DISK_MB)])
     server.stop = True
     rows = {Path(r["entrega"]).stem.removeprefix(LAB + "_"): r for r in csv.DictReader(out_csv.open(encoding="utf-8"))}
     leftovers = []
     for pid in os.listdir("/proc"):
         try:
-            if pid.isdigit() and str(base).encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            if pid.isdigit() and (str(base).encode() in cmd or NONCE.encode() in cmd):
                 leftovers.append(pid)
         except OSError:
             pass
@@ -196,8 +381,9 @@ def batch(tmp_path_factory):
     for p in targets.values():
         if p.exists():
             p.unlink()
+    spill = [str(p) for d in (base, Path(tempfile.gettempdir())) for p in d.rglob("relleno_*.bin")]
     return {"proc": proc, "rows": rows, "cases": cases, "server": server, "written": found, "leftovers": leftovers,
-            "checks_unchanged": hashlib.sha256(checks_py.read_bytes()).hexdigest() == checks_hash}
+            "checks_unchanged": hashlib.sha256(checks_py.read_bytes()).hexdigest() == checks_hash, "spill": spill}
 
 
 def test_batch_completes_with_one_line_per_submission(batch):
@@ -208,12 +394,17 @@ def test_batch_completes_with_one_line_per_submission(batch):
     for name in cases:
         assert sum(f"{LAB}_{name}.ipynb" in line for line in table.splitlines()) == 1, name
     assert all(r["estado"] == "calificado" for r in rows.values()), {k: r["estado"] for k, r in rows.items()}
+    assert all(r["via"] == "sondas y jueces" for r in rows.values())
     assert "Calificando" in proc.stderr, "falta la barra de progreso en stderr"
 
 
-@pytest.mark.parametrize("name", ["renombra", "parchea_numpy", "parchea_oculto", "transformador", "escribe", "red",
-                                  "memoria", "procesos", "imprime", "modifica_utils", "lee_otra", "bucle", "os_exit",
-                                  "edita_checks", "referencia", "alternativa1", "alternativa2"])
+CASE_NAMES = ["renombra", "parchea_numpy", "parchea_oculto", "transformador", "escribe", "red", "memoria", "procesos",
+              "imprime", "modifica_utils", "lee_otra", "bucle", "os_exit", "secuestro_exec", "demonio", "array_marco",
+              "lab_fuente", "fifo", "disco", "hijos_memoria", "ipykernel_parcheado", "sonda_falsa",
+              "sonda_falsa_correcta", "edita_checks", "referencia", "alternativa1", "alternativa2"]
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
 def test_no_undeserved_points(batch, name):
     row = batch["rows"][name]
     _, zero, full = batch["cases"][name]
@@ -224,16 +415,17 @@ def test_no_undeserved_points(batch, name):
     assert row["maximo"] == "10"
 
 
-def test_tampering_is_explained(batch):
+def test_comments_name_the_real_cause(batch):
     rows = batch["rows"]
-    for name in ("renombra", "parchea_numpy", "transformador"):
-        assert "manipulación detectada en el código" in rows[name]["comentarios"], rows[name]["comentarios"]
-    assert "Manipulación detectada antes de comprobar" in rows["parchea_oculto"]["comentarios"]
-    assert "numpy.allclose" in rows["parchea_oculto"]["comentarios"]
     assert "tiempo límite" in rows["bucle"]["comentarios"]
-    # Un núcleo muerto se nota en segundos (utils/_vigia_nbval.py), sin esperar el tiempo límite de la celda.
+    # Un núcleo muerto se nota en segundos, sin esperar el tiempo límite de la celda.
     assert "se detuvo" in rows["os_exit"]["comentarios"], rows["os_exit"]["comentarios"]
     assert "tiempo límite" not in rows["os_exit"]["comentarios"], rows["os_exit"]["comentarios"]
+    assert f"límite de memoria de {MEMORY_MB} MiB" in rows["hijos_memoria"]["comentarios"], rows["hijos_memoria"]
+    assert f"llenó su área de escritura ({DISK_MB} MiB" in rows["disco"]["comentarios"], rows["disco"]["comentarios"]
+    assert "tipo _Astuto" in rows["array_marco"]["comentarios"], rows["array_marco"]["comentarios"]
+    assert "ModuleNotFoundError" in rows["referencia"]["comentarios"], rows["referencia"]["comentarios"]
+    assert "Todavía no completaste" not in rows["referencia"]["comentarios"]
 
 
 def test_sandbox_stopped_the_attacks(batch):
@@ -242,15 +434,68 @@ def test_sandbox_stopped_the_attacks(batch):
     assert batch["server"].connections == 0, "una entrega se conectó a 127.0.0.1 de la máquina"
     assert not any(batch["written"].values()), f"una entrega escribió fuera de su directorio: {batch['written']}"
     assert batch["checks_unchanged"], "una entrega modificó utils/checks.py"
-    assert batch["leftovers"] == [], "quedaron procesos de las entregas vivos"
+    assert batch["leftovers"] == [], "quedaron procesos de las entregas vivos (¿el demonio?)"
+    assert batch["spill"] == [], f"los archivos de la entrega llegaron al disco del docente: {batch['spill']}"
     assert all(r["aislamiento"].startswith("bubblewrap") for r in batch["rows"].values())
 
 
 def test_warnings_column(batch):
     rows = batch["rows"]
     assert "utils.activations" in rows["referencia"]["avisos"], rows["referencia"]["avisos"]
-    assert "2/2⚠" in batch["proc"].stdout
     for name in ("alternativa1", "alternativa2"):
         assert rows[name]["avisos"] == "", f"{name} no debería tener avisos: {rows[name]['avisos']}"
         assert rows[name]["total"] == "10", rows[name]["comentarios"]
     assert "no tenía su celda de comprobación" in rows["edita_checks"]["avisos"]
+
+
+def _small_submission(path: Path):
+    nb = truncate(solve(_source(), "sigmoid", "return 1 / (1 + np.exp(-z))"), "sigmoid")
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+
+
+def test_two_concurrent_runs_do_not_kill_each_other(tmp_path):
+    """Dos calificaciones a la vez en la misma máquina: todas las entregas correctas puntúan."""
+    if not grade.sandbox_status()[0]:
+        pytest.skip("bubblewrap no funciona en esta máquina")
+    runs = []
+    for k in range(2):
+        d = tmp_path / f"lote{k}"
+        d.mkdir()
+        for j in range(2):
+            _small_submission(d / f"{LAB}_{k}{j}.ipynb")
+        env = dict(os.environ, TMPDIR=str(tmp_path))
+        runs.append((d, subprocess.Popen([sys.executable, "-m", "utils.grade", str(d), "--csv", str(d / "n.csv"),
+                                          "--trabajos", "2"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, text=True)))
+    for d, p in runs:
+        out = p.communicate(timeout=900)[0]
+        assert p.returncode == 0, out[-3000:]
+        rows = list(csv.DictReader((d / "n.csv").open(encoding="utf-8")))
+        assert [r["sigmoid"] for r in rows] == ["2", "2"], [r["comentarios"] for r in rows]
+
+
+def test_grading_never_kills_by_uid(tmp_path, monkeypatch):
+    """Un proceso ajeno con el mismo uid que la entrega sobrevive a su calificación."""
+    if os.geteuid() != 0 or not grade.sandbox_status()[0]:
+        pytest.skip("hace falta root y bubblewrap")
+    from grader import sandbox
+
+    uid = sandbox.FIRST_UID + sandbox.UID_SLOTS - 1
+    sleeper = subprocess.Popen(["sleep", "300"], preexec_fn=lambda: (os.setgid(uid), os.setuid(uid)))
+    real_init = sandbox.UidLease.__init__
+
+    def fixed(self):
+        real_init(self)
+        self.release()
+        self.uid, self._fd = uid, None  # la entrega corre con el uid del proceso ajeno
+
+    monkeypatch.setattr(sandbox.UidLease, "__init__", fixed)
+    try:
+        sub = tmp_path / f"{LAB}.ipynb"
+        _small_submission(sub)
+        r = grade.grade_file(sub, grade.source_labs())
+        assert r.graded and r.scores["sigmoid"] == 2, (r.status, r.feedback)
+        assert sleeper.poll() is None, "la calificación mató un proceso ajeno con el mismo uid"
+    finally:
+        sleeper.kill()
+        sleeper.wait()

@@ -126,7 +126,7 @@ def separar_markdown(texto: str) -> tuple[str, str]:
 _MATES_RE = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
 _URL_RE = re.compile(r"https?://\S+|\]\([^)]*\)|<[^>\n]+>|\bdoi\S*|arXiv:\S+", re.IGNORECASE)
 _GLUE_RE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
-_LATEX_COMA_RE = re.compile(r"\d\s*\{,\}\s*\d")
+_LATEX_COMA_RE = re.compile(r"\d+\s*\{,\}\s*\d+")
 _LATEX_PCT_RE = re.compile(r"\d\s*(?:\\[ ;:!]|~|\s)?\\%")
 _DECIMAL_COMA_RE = re.compile(r"(?<![\w.,])\d+,\d+(?![\w,])")
 _MILES_SIN_AGRUPAR_RE = re.compile(r"(?<![\w.,:/#\-\u00a0])\d{5,}(?=\.\d|(?![\w.,\u00a0]))")
@@ -158,7 +158,7 @@ def problemas_numeros_prosa(texto: str) -> list[str]:
     sin_codigo, bloques_math = separar_markdown(texto)
     for formula in [m.group(0) for m in _MATES_RE.finditer(sin_codigo)] + [bloques_math]:
         for c in _LATEX_COMA_RE.finditer(formula):
-            out.append(f"decimal con coma en LaTeX «{c.group(0)}» en «{formula[:60]}»: escribe 0.5")
+            out.append(f"decimal con coma en LaTeX «{c.group(0)}» en «{formula[:60]}»: escribe el decimal con punto")
         for c in _LATEX_PCT_RE.finditer(formula):
             if not c.group(0).replace(" ", "").endswith("\\,\\%"):
                 out.append(f"porcentaje en LaTeX sin \\,: «{c.group(0)}» (escribe 10.07\\,\\%)")
@@ -243,9 +243,27 @@ def _limpiar_magias(codigo: str) -> str:
     return "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in codigo.splitlines())
 
 
-def _formatos(arbol: ast.AST):
-    """(formato, línea) de cada f-string y de cada ``"…".format`` / ``format(x, "…")`` constante."""
+def _agrupados_con_nbsp(arbol: ast.AST) -> set[int]:
+    """``id`` de las f-strings que se corrigen en el acto: ``f"{n:,}".replace(",", NBSP)``."""
+    out = set()
     for nodo in ast.walk(arbol):
+        if (isinstance(nodo, ast.Call) and isinstance(nodo.func, ast.Attribute) and nodo.func.attr == "replace"
+                and isinstance(nodo.func.value, ast.JoinedStr) and len(nodo.args) == 2
+                and isinstance(nodo.args[0], ast.Constant) and nodo.args[0].value == ","
+                and not (isinstance(nodo.args[1], ast.Constant) and nodo.args[1].value != NBSP)):
+            out |= {id(n) for n in ast.walk(nodo.func.value)}
+    return out
+
+
+def _formatos(arbol: ast.AST):
+    """(formato, línea) de cada f-string y de cada ``"…".format`` / ``format(x, "…")`` constante.
+
+    No cuenta las que cambian la coma por U+00A0 en el acto (así lo hacen ``number`` y ``group_digits``).
+    """
+    corregidos = _agrupados_con_nbsp(arbol)
+    for nodo in ast.walk(arbol):
+        if id(nodo) in corregidos:
+            continue
         if isinstance(nodo, ast.FormattedValue) and nodo.format_spec is not None:
             spec = "".join(v.value for v in nodo.format_spec.values
                            if isinstance(v, ast.Constant) and isinstance(v.value, str))

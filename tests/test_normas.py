@@ -262,7 +262,7 @@ def test_number_check_allows(texto):
     'NOMBRES = ["relu", "tanh"]\nfor n in NOMBRES:\n    ax.set_title(n)',
     'acts = ["sigmoid", "relu"]\nfor fila, act in zip(axes, acts):\n    fila[0].set_title(f"{act}, 1 × 8")',
     '%matplotlib inline\nprint(f"{x:.0%}")',
-    'red.fit(x, y, epochs=4, verbose=2)', 'red.fit(x, y, batch_size=128, epochs=4)', 'red.evaluate(x, y)',
+    'return f"{n:,}".replace(",", " ")', 'red.fit(x, y, epochs=4, verbose=2)', 'red.fit(x, y, batch_size=128, epochs=4)', 'red.evaluate(x, y)',
 ])
 def test_code_check_catches(codigo):
     assert normas.problemas_codigo(codigo), codigo
@@ -274,7 +274,8 @@ def test_code_check_catches(codigo):
     'd = {"a": 1, "b": 2}', 'titulos = {"sigmoid": "sigmoide"}\nfor n in ["sigmoid"]:\n    ax.set_title(titulos[n])',
     'print(f"{x:.3f} y {y:>8.2f}")', 'assert a == glue', 'layers.Dense(8, activation="relu")',
     'red.fit(x, y, epochs=4, verbose=0)', 'arbol.fit(X, y)', 'red.evaluate(x, y, verbose=0)',
-    'red.fit(x, y, epochs=4, verbose=nivel)',
+    'red.fit(x, y, epochs=4, verbose=nivel)', 'return f"{n:,}".replace(",", "\\u00a0")',
+    'return f"{x:,.{d}f}".replace(",", NBSP)',
 ])
 def test_code_check_allows(codigo):
     assert not normas.problemas_codigo(codigo), codigo

@@ -499,3 +499,34 @@ def test_page_check_catches_and_allows():
     assert len(errores) == 1 and errores[0].startswith("celda 3")
     numeros = normas.problemas_pagina(datos, reglas=("numeros",))
     assert len(numeros) == 3, numeros   # 10000, 98.3% y 0{,}5
+
+
+# ---------------------------------------------------------------------------
+# Las ayudas de utils.book escriben la convención
+# ---------------------------------------------------------------------------
+
+def test_book_helpers_follow_the_convention():
+    from utils.book import mean_spread, number, percent
+
+    assert number(1234567.891, 2) == "1\u00a0234\u00a0567.89" and number(999) == "999"
+    assert percent(0.1007, 2) == "10.07\u00a0%" and percent(0.98315, 1) == "98.3\u00a0%"
+    assert mean_spread([0.80, 0.97, 0.96, 0.96, 0.91], 2) == "0.92 ± 0.07"
+    for texto in (number(61706), percent(0.5), mean_spread([0.1, 0.3], 1, as_percent=True)):
+        assert not normas.problemas_numeros_salida(texto), texto
+
+
+def test_offline_note_is_a_spanish_admonition(monkeypatch):
+    import IPython.display
+
+    mostrado = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: mostrado.append(obj))
+    from utils.book import offline_note
+
+    assert offline_note("entrena ResNet-20 en CIFAR-10", needs="Internet y una GPU") is None
+    (html,) = [o.data for o in mostrado]
+    assert 'class="admonition note sin-conexion"' in html and "Sin conexión" in html
+    assert "entrena ResNet-20 en CIFAR-10" in html and "Internet y una GPU" in html
+    nb = _nb(([], [{"output_type": "display_data", "metadata": {}, "data": {"text/html": html, "text/plain": "x"}}]))
+    assert normas.problemas_salidas(nb) == []
+    with pytest.raises(TypeError):
+        offline_note("")

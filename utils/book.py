@@ -108,11 +108,19 @@ def mean_spread(values, decimals: int = 3, as_percent: bool = False) -> str:
     return f"{number(m, decimals)} ± {number(s, decimals)}"
 
 
-def offline_note(what: str, where: str = "en Colab, con una GPU") -> None:
+def offline_note(what: str, where: str = "en Colab, con una GPU", needs: str = "Internet") -> None:
     """Muestra una nota (no una traza) cuando una celda necesita red o GPU y no las tiene.
 
-    ``what`` dice qué hace la celda cuando puede ejecutarse; ``where`` dónde verlo.
-    La nota sale como un recuadro de aviso en el libro y en Jupyter/Colab.
+    ``what`` dice qué hace la celda cuando puede ejecutarse; ``where``, dónde verlo;
+    ``needs``, qué le faltó («Internet», «una GPU»). La nota sale como un recuadro
+    «Sin conexión» en el libro y en Jupyter/Colab. Úsala con
+    :func:`utils.data.dataset_available` en lugar de dejar que la celda lance una
+    excepción::
+
+        if dataset_available("cifar10"):
+            ...                                   # entrena de verdad
+        else:
+            offline_note("entrena ResNet-20 en CIFAR-10")
 
     >>> offline_note("entrena ResNet-20 en CIFAR-10")  # doctest: +SKIP
     """
@@ -120,7 +128,9 @@ def offline_note(what: str, where: str = "en Colab, con una GPU") -> None:
 
     if not isinstance(what, str) or not what.strip():
         raise TypeError("`what` debe ser un texto que diga qué hace la celda.")
-    texto = (f"Esta celda {what.strip()}. Necesita Internet y no lo tuvo al construir esta página; "
+    if not isinstance(needs, str) or not needs.strip():
+        raise TypeError("`needs` debe decir qué le falta a la celda, por ejemplo «Internet» o «una GPU».")
+    texto = (f"Esta celda {what.strip()}. Necesita {needs.strip()}, que no tuvo al construir esta página; "
              f"ejecútala {where} para ver su resultado.")
     try:
         from IPython.display import HTML, display

@@ -446,7 +446,10 @@ def problemas_markdown(texto: str) -> list[str]:
 REGISTROS_KERAS = [
     (re.compile(r"\bEpoch \d+/\d+"), "«Epoch n/m» de Keras"),
     (re.compile(r"\b(?:val_)?(?:loss|accuracy|acc|mae|mse)\s*:\s*[-\d.]"), "métricas de Keras («loss:», «accuracy:»)"),
-    (re.compile(r"━|\d+/\d+ \[=*>?\.*\]|\bms/step\b|\bs/step\b|\bus/step\b"), "barra de progreso de Keras"),
+    (re.compile(r"\d+/\d+\s+━|━+\s+\d+m?s\b|\d+/\d+ \[=*>?\.*\]|\bms/step\b|\bs/step\b|\bus/step\b"),
+     "barra de progreso de Keras"),
+    (re.compile(r"Total params:|Trainable params:|Layer \(type\)|Output Shape|Param #"),
+     "resumen de Keras en inglés (model.summary(); usa una tabla en español, como utils.counting)"),
 ]
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TRAZA_RE = re.compile(r"Traceback \(most recent call last\)|^-{20,}\n\w+(?:Error|Exception)", re.MULTILINE)
@@ -479,7 +482,9 @@ def textos_de_salida(salida: dict) -> list[tuple[str, str]]:
         traza = "\n".join(_texto(x) for x in salida.get("traceback", []))
         return [("error", _ANSI_RE.sub("", f"{salida.get('ename', '')}: {salida.get('evalue', '')}\n{traza}"))]
     datos = salida.get("data", {})
-    return [(mime, _ANSI_RE.sub("", _texto(datos[mime]))) for mime in _MIME_TEXTO if mime in datos]
+    # Con text/html la página muestra el HTML: su text/plain (la misma tabla) no se revisa dos veces.
+    tipos = [m for m in _MIME_TEXTO if m in datos and not (m == "text/plain" and "text/html" in datos)]
+    return [(mime, _ANSI_RE.sub("", _texto(datos[mime]))) for mime in tipos]
 
 
 def _sin_html(texto: str) -> str:

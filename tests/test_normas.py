@@ -322,6 +322,8 @@ CASOS_MALOS = {
     "métricas": _nb(([], [_flujo("469/469 - 3s - loss: 0.4521 - accuracy: 0.8412\n")])),
     "barra": _nb(([], [_flujo("\r 12/469 ━━━━━━━━━━━━━━━━━━━━ 3s 8ms/step\n")])),
     "barra antigua": _nb(([], [_flujo("100/100 [==============================] - 1s 5ms/step\n")])),
+    "resumen de Keras": _nb(([], [_flujo('Model: "sequential"\n┏━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┓\n┃ Layer (type) ┃ Output Shape ┃\n'
+                                         "Total params: 61\u00a0706\n")])),
     "error": _nb(([], [_error()])),
     "error de red con raises-exception": _nb((["raises-exception"], [_error()])),
     "traza impresa": _nb(([], [_flujo("Traceback (most recent call last):\n  File x\nValueError: y\n", "stderr")])),

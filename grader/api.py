@@ -353,9 +353,14 @@ class Student:
         args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
         return self._run(name, lambda f: f(*args, **kwargs))
 
-    def call_inplace(self, name: str, *args):
-        """``{"resultado": …, "args": [args tras la llamada]}``, para contratos «en su lugar»."""
-        args = copy.deepcopy(args)
+    def call_inplace(self, name: str, *args, copy_args: bool = True):
+        """``{"resultado": …, "args": [args tras la llamada]}``, para contratos «en su lugar».
+
+        Con ``copy_args=False`` la función recibe los objetos mismos de la sonda (para probar
+        que cambia *ese* arreglo, p. ej. cuando una función de la sonda lo lee desde fuera).
+        """
+        if copy_args:
+            args = copy.deepcopy(args)
         result = self._run(name, lambda f: f(*args))
         return {"resultado": result, "args": [plain(a) for a in args]}
 

@@ -9,7 +9,9 @@ desde aquí, de modo que esa URL vive en un solo lugar:
 - cada laboratorio fuente ``labs/labNN_*.ipynb`` recibe un enlace a su versión
   del estudiante y genera ``labs/estudiante/labNN_*.ipynb``, con cada solución
   (entre ``### BEGIN SOLUTION`` y ``### END SOLUTION``) cambiada por
-  ``# TU CÓDIGO AQUÍ`` y un ``raise NotImplementedError``.
+  ``# TU CÓDIGO AQUÍ`` y un ``raise NotImplementedError``, y cada respuesta modelo
+  de una pregunta escrita (celda markdown con ``{"curso": {"respuesta": true}}``)
+  cambiada por un espacio para la respuesta del estudiante.
 
 Uso::
 
@@ -32,6 +34,7 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PLACEHOLDER = "# TU CÓDIGO AQUÍ"
 SETUP_MARK = "# Preparación del entorno"
 STUDENT_DIR = "estudiante"
+ANSWER_PLACEHOLDER = "**Tu respuesta:** *(escribe aquí, en dos o tres frases)*"
 
 
 # ---------------------------------------------------------------------------
@@ -242,11 +245,19 @@ def make_student(nb: dict, source_relpath: str) -> dict:
             cell["source"] = replace_solutions(_source(cell))
             tags = [t for t in cell["metadata"].get("tags", []) if t != "hide-input"]
             cell["metadata"] = {"tags": tags} if tags else {}
+        elif cell.get("cell_type") == "markdown" and cell.get("metadata", {}).get("curso", {}).get("respuesta"):
+            # La respuesta modelo de una pregunta escrita no va en la versión del estudiante.
+            cell = _markdown_cell(ANSWER_PLACEHOLDER, cell.get("id", "respuesta"))
         cells.append(cell)
     aviso = _markdown_cell(
         "> **Versión del estudiante.** Completa cada bloque `# TU CÓDIGO AQUÍ` y ejecuta las "
         "celdas en orden; las celdas de comprobación te dirán qué está bien y qué revisar. "
-        f"(Cuaderno generado a partir de `{source_relpath}`: no lo edites a mano.)",
+        "**No modifiques las celdas de comprobación** («Comprobación del ejercicio …»): al calificar "
+        "se cambian por las oficiales, así que editarlas no cambia tu nota. Puedes añadir celdas "
+        "tuyas donde quieras.\n>\n"
+        "> La calificación corre a la escala de una CPU: si en Colab usas una GPU, tus números "
+        "(una exactitud, un tiempo) pueden salir algo distintos de los de la calificación. "
+        f"(Esta versión se genera a partir de `{source_relpath}`.)",
         "aviso-estudiante")
     pos = 1 if cells and cells[0]["cell_type"] == "markdown" else 0
     cells.insert(pos, aviso)

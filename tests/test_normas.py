@@ -178,15 +178,28 @@ def problemas_figuras(codigo: str) -> list[str]:
         arbol = ast.parse(normas._limpiar_magias(codigo))
     except SyntaxError:
         return out
+    def claves(n):
+        return {x.slice.value for x in ast.walk(n) if isinstance(x, ast.Subscript) and isinstance(x.slice, ast.Constant)}
+
+    def desde_cero(n):
+        # range(n), range(len(h)), np.arange(n): empiezan en 0.
+        return (isinstance(n, ast.Call) and (getattr(n.func, "id", None) == "range" or getattr(n.func, "attr", None) == "arange")
+                and len(n.args) == 1)
+
+    dibuja_historial = False
     for nodo in ast.walk(arbol):
         if isinstance(nodo, ast.Call) and getattr(nodo.func, "attr", None) == "plot" and nodo.args:
             primero = nodo.args[0]
-            claves = {n.slice.value for n in ast.walk(primero)
-                      if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant)}
             solo_y = len(nodo.args) == 1 or (isinstance(nodo.args[1], ast.Constant) and isinstance(nodo.args[1].value, str))
-            if claves & CLAVES_HISTORIAL and solo_y:
+            if claves(primero) & CLAVES_HISTORIAL and solo_y:
                 out.append(f"línea {nodo.lineno}: historial dibujado sin eje x: las épocas empiezan en 0 "
                            "(dibuja contra np.arange(1, n + 1) con marcas enteras)")
+            elif not solo_y and claves(nodo.args[1]) & CLAVES_HISTORIAL:
+                dibuja_historial = True
+                if desde_cero(primero):
+                    out.append(f"línea {nodo.lineno}: eje de épocas desde 0 (usa np.arange(1, n + 1))")
+    if dibuja_historial and not re.search(r"MaxNLocator|set_xticks|xticks\(", codigo):
+        out.append("épocas sin marcas enteras: ax.xaxis.set_major_locator(MaxNLocator(integer=True)) o set_xticks")
     for m in re.finditer(r"(?:viridis|cividis|plasma|inferno)\s*\(\s*np\.linspace\(\s*0(?:\.0*)?\s*,\s*1(?:\.0*)?\s*[,)]", codigo):
         out.append(f"«{m.group(0)}»: el extremo claro del mapa de colores casi no se ve sobre blanco "
                    "(usa np.linspace(0, 0.85, n) o colores del ciclo por defecto)")
@@ -202,7 +215,9 @@ def test_figure_check_catches_its_cases():
     assert problemas_figuras('ax.plot(h["loss"], label="entrenamiento")')
     assert problemas_figuras('ax.plot(1 - np.array(h.history["val_accuracy"]), "--")')
     assert problemas_figuras("colores = plt.cm.viridis(np.linspace(0, 1, 5))")
-    assert not problemas_figuras('ax.plot(epocas, h["loss"], "o-")')
+    assert problemas_figuras('ax.plot(range(len(h["loss"])), h["loss"])\nax.set_xticks([0, 1])')
+    assert problemas_figuras('ax.plot(epocas, h["loss"], "o-")'), "sin marcas enteras"
+    assert not problemas_figuras('ax.plot(epocas, h["loss"], "o-")\nax.xaxis.set_major_locator(MaxNLocator(integer=True))')
     assert not problemas_figuras("colores = plt.cm.viridis(np.linspace(0, 0.85, 5))")
 
 

@@ -25,13 +25,13 @@ class Kernel:
     """Un núcleo de Jupyter que ejecuta celdas del laboratorio y fragmentos de código."""
 
     def __init__(self, client):
-        self.client, self.n = client, 0
+        self.client = client
 
     def run(self, source):
         """Ejecuta ``source``; devuelve ``(texto impreso, (nombre, mensaje) del error o None)``."""
         cell = nbformat.v4.new_code_cell(source)
-        self.n += 1
-        self.client.execute_cell(cell, 10_000 + self.n)
+        self.client.nb.cells.append(cell)            # nbclient guarda la celda ejecutada en su índice
+        cell = self.client.execute_cell(cell, len(self.client.nb.cells) - 1)
         texto, error = [], None
         for out in cell.outputs:
             if out.output_type == "stream":

@@ -305,3 +305,91 @@ def test_gradient_per_step_measures_each_step():
     assert g[-1] > 100 * g[0]
     with pytest.raises(ValueError, match="batch, time, features"):
         gradient_per_step(capa, x[0])
+
+
+# ---------------------------------------------------------------------------
+# Retropropagación a través del tiempo (rnn_backward)
+# ---------------------------------------------------------------------------
+
+def _bptt_case(batch=3, time=7, features=2, units=4, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, time, features))
+    W_x = rng.normal(scale=0.7, size=(features, units))
+    W_h = rng.normal(scale=0.7, size=(units, units))
+    b = rng.normal(scale=0.3, size=units)
+    h0 = rng.normal(scale=0.5, size=(batch, units))
+    G = rng.normal(size=(batch, time, units))          # J = Σ G ⊙ h, así ∂J/∂h_t directo = G_t
+    return x, W_x, W_h, b, h0, G
+
+
+def test_rnn_backward_matches_gradienttape():
+    import tensorflow as tf
+    from utils.rnn import rnn_backward
+
+    x, W_x, W_h, b, h0, G = _bptt_case()
+    layer = keras.layers.SimpleRNN(W_x.shape[1], return_sequences=True)
+    layer.build((None, None, x.shape[2]))
+    layer.set_weights([W_x.astype("float32"), W_h.astype("float32"), b.astype("float32")])
+    xt = tf.constant(x, dtype="float32")
+    h0t = tf.constant(h0, dtype="float32")
+    with tf.GradientTape() as tape:
+        tape.watch([xt, h0t])
+        J = tf.reduce_sum(layer(xt, initial_state=[h0t]) * G)
+    keras_grads = tape.gradient(J, layer.trainable_weights + [xt, h0t])
+    hs = rnn_forward(x, W_x, W_h, b, h0=h0)
+    ours = rnn_backward(x, hs, G, W_x, W_h, h0=h0)
+    for name, expected in zip(["kernel", "recurrent_kernel", "bias", "x", "h0"], keras_grads):
+        np.testing.assert_allclose(ours[name], expected.numpy(), atol=1e-4, err_msg=name)
+
+
+def test_rnn_backward_matches_finite_differences():
+    from utils.rnn import rnn_backward
+
+    x, W_x, W_h, b, h0, G = _bptt_case(batch=2, time=5, seed=1)
+    J = lambda Wh: float(np.sum(rnn_forward(x, W_x, Wh, b, h0=h0) * G))  # noqa: E731
+    g = rnn_backward(x, rnn_forward(x, W_x, W_h, b, h0=h0), G, W_x, W_h, h0=h0)["recurrent_kernel"]
+    eps, num = 1e-6, np.zeros_like(W_h)
+    for idx in np.ndindex(*W_h.shape):
+        d = np.zeros_like(W_h)
+        d[idx] = eps
+        num[idx] = (J(W_h + d) - J(W_h - d)) / (2 * eps)
+    np.testing.assert_allclose(g, num, atol=1e-6)
+
+
+def test_rnn_backward_truncated():
+    from utils.rnn import rnn_backward
+
+    x, W_x, W_h, b, h0, G = _bptt_case(time=8, seed=2)
+    hs = rnn_forward(x, W_x, W_h, b, h0=h0)
+    full = rnn_backward(x, hs, G, W_x, W_h, h0=h0)
+    # Un tramo tan largo como la secuencia es la BPTT completa.
+    same = rnn_backward(x, hs, G, W_x, W_h, h0=h0, truncate=8)
+    for k in ("kernel", "recurrent_kernel", "bias", "x"):
+        np.testing.assert_allclose(same[k], full[k])
+    # Con tramos de 1 paso, cada paso solo ve su propia pérdida: ∂J/∂a_t = G_t ⊙ (1 − h_t²).
+    one = rnn_backward(x, hs, G, W_x, W_h, h0=h0, truncate=1)
+    da = G * (1 - hs ** 2)
+    np.testing.assert_allclose(one["bias"], da.sum(axis=(0, 1)))
+    assert not np.allclose(one["bias"], full["bias"])
+    np.testing.assert_allclose(one["h0"], 0.0)
+    # Con tramos de 4, la pérdida del último paso no llega a los pasos del primer tramo.
+    only_last = np.zeros_like(G)
+    only_last[:, -1] = G[:, -1]
+    g4 = rnn_backward(x, hs, only_last, W_x, W_h, h0=h0, truncate=4)
+    np.testing.assert_allclose(g4["x"][:, :4], 0.0)
+    assert np.abs(g4["x"][:, 4:]).min() > 0
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(hs=np.zeros((3, 7, 5))), "hs"),
+    (dict(dhs=np.zeros((3, 6, 4))), "dhs"),
+    (dict(truncate=0), "truncate"),
+])
+def test_rnn_backward_spanish_errors(kwargs, match):
+    from utils.rnn import rnn_backward
+
+    x, W_x, W_h, b, h0, G = _bptt_case()
+    args = dict(x=x, hs=rnn_forward(x, W_x, W_h, b), dhs=G, kernel=W_x, recurrent_kernel=W_h)
+    args.update(kwargs)
+    with pytest.raises((ValueError, TypeError), match=match):
+        rnn_backward(**args)

@@ -1,4 +1,5 @@
-"""Redes recurrentes (RNN simple, LSTM y GRU) hacia adelante, con NumPy puro.
+"""Redes recurrentes (RNN simple, LSTM y GRU) hacia adelante, con NumPy puro,
+y la retropropagación a través del tiempo de la RNN simple (:func:`rnn_backward`).
 
 Los pesos usan la misma disposición que Keras, de modo que
 ``kernel, recurrent_kernel, bias = capa.get_weights()`` se puede pasar tal cual:
@@ -28,6 +29,7 @@ __all__ = [
     "lstm_cell_forward",
     "gru_cell_forward",
     "rnn_forward",
+    "rnn_backward",
     "lstm_forward",
     "gru_forward",
     "gradient_factor",
@@ -208,6 +210,72 @@ def rnn_forward(x, kernel, recurrent_kernel, bias, h0=None):
         h = _rnn_step(xk[:, t], h, recurrent_kernel)
         hs[:, t] = h
     return hs
+
+
+def rnn_backward(x, hs, dhs, kernel, recurrent_kernel, h0=None, truncate=None):
+    """Retropropagación a través del tiempo (BPTT) de la RNN simple.
+
+    Recorre la secuencia **hacia atrás** con las ecuaciones del capítulo 13,
+    con ``a_t = x_t·W_x + h_{t-1}·W_h + b`` y ``h_t = tanh(a_t)``::
+
+        δ_t   = dhs_t + ∂J/∂a_{t+1} · W_hᵀ          (lo que llega a h_t: su pérdida y el paso siguiente)
+        ∂J/∂a_t = δ_t ⊙ (1 − h_t²)
+        ∂J/∂W_x = Σ_t x_tᵀ · ∂J/∂a_t,   ∂J/∂W_h = Σ_t h_{t-1}ᵀ · ∂J/∂a_t,   ∂J/∂b = Σ_t Σ_lote ∂J/∂a_t
+
+    Los pesos son los mismos en todos los pasos, así que sus gradientes son
+    **sumas** sobre los pasos.
+
+    Parámetros
+    ----------
+    x : (batch, time, features)
+    hs : (batch, time, units), los estados que devuelve :func:`rnn_forward`.
+    dhs : (batch, time, units), ∂J/∂h_t que llega **directamente** de la pérdida
+        en cada paso (ceros en los pasos sin pérdida; en una red muchos a uno,
+        solo el último paso es distinto de cero).
+    kernel, recurrent_kernel : los pesos de Keras, (features, units) y (units, units).
+    h0 : (batch, units) o ``None`` (ceros), el estado inicial.
+    truncate : int o ``None``. Con ``k``, BPTT **truncada**: la secuencia se
+        corta en tramos de ``k`` pasos y el gradiente no cruza de un tramo al
+        anterior (el estado hacia adelante sí). ``None``: BPTT completa.
+
+    Devuelve un diccionario con ``kernel`` (features, units), ``recurrent_kernel``
+    (units, units), ``bias`` (units,), ``x`` (batch, time, features) y ``h0``
+    (batch, units): el gradiente de J respecto de cada uno.
+
+    >>> x = np.ones((1, 2, 1)); W_x, W_h, b = [[1.0]], [[0.5]], [0.0]
+    >>> hs = rnn_forward(x, W_x, W_h, b)
+    >>> dhs = np.zeros_like(hs); dhs[:, -1] = 1.0            # J = h_2
+    >>> g = rnn_backward(x, hs, dhs, W_x, W_h)
+    >>> bool(np.isclose(g["recurrent_kernel"][0, 0], (1 - hs[0, 1, 0] ** 2) * hs[0, 0, 0]))
+    True
+    """
+    x = as_array(x, "x", ndim=3)
+    batch, time, features = x.shape
+    kernel, recurrent_kernel, _, units = _check_weights(kernel, recurrent_kernel, None, features, 1)
+    hs = as_array(hs, "hs", ndim=3)
+    dhs = as_array(dhs, "dhs", ndim=3)
+    for name, arr in (("hs", hs), ("dhs", dhs)):
+        if arr.shape != (batch, time, units):
+            raise ValueError(f"`{name}` debe tener forma (batch, time, units) = {(batch, time, units)}; "
+                             f"tiene {arr.shape}. Usa los estados que devuelve rnn_forward.")
+    h0 = _check_state(h0, "h0", batch, units)
+    if truncate is not None:
+        truncate = check_positive_int(truncate, "truncate")
+    grads = {"kernel": np.zeros_like(kernel), "recurrent_kernel": np.zeros_like(recurrent_kernel),
+             "bias": np.zeros(units), "x": np.zeros_like(x)}
+    da_next = np.zeros((batch, units))                 # ∂J/∂a_{t+1}; no hay paso T+1
+    for t in reversed(range(time)):
+        delta = dhs[:, t] + da_next @ recurrent_kernel.T     # ∂J/∂h_t
+        da = delta * (1.0 - hs[:, t] ** 2)                   # ∂J/∂a_t: derivada de tanh
+        h_prev = hs[:, t - 1] if t > 0 else h0
+        grads["kernel"] += x[:, t].T @ da
+        grads["recurrent_kernel"] += h_prev.T @ da
+        grads["bias"] += da.sum(axis=0)
+        grads["x"][:, t] = da @ kernel.T
+        # BPTT truncada: al empezar un tramo, el gradiente no sigue hacia el tramo anterior.
+        da_next = np.zeros_like(da) if truncate is not None and t % truncate == 0 else da
+    grads["h0"] = da_next @ recurrent_kernel.T
+    return grads
 
 
 def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None):

@@ -161,6 +161,10 @@ def _copiar_estudiante(app, exception):
 
 
 def setup(app):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import alt_calculado  # texto alternativo calculado (utils.book.show_figure)
+
+    alt_calculado.conectar(app)
     app.connect("source-read", _al_leer)
     # Después de myst-nb, MathJax y el tema, que añaden scripts y botones en este evento.
     app.connect("html-page-context", _en_pagina, priority=1000)

@@ -163,6 +163,43 @@ def test_keras_training_is_silent():
 
 
 # ---------------------------------------------------------------------------
+# Regla 7 · Un texto alternativo que dice un resultado medido se calcula
+# ---------------------------------------------------------------------------
+
+_MEDIDO_RE = re.compile(r"\.fit\(|\bhistory\b|\bsemillas?\b|\bseeds?\b|mean_spread")
+_AFIRMA_RE = re.compile(r"por encima|por debajo|\bmejor|\bpeor|\bsupera|\bgana|\bqueda\b|\btermina|"
+                        r"más (?:alt|baj|rápid|lent)|aprende más|\d\.\d+\s*±", re.IGNORECASE)
+
+
+def alt_escrito_que_afirma(celda: dict) -> str | None:
+    """El texto alternativo escrito a mano (``mystnb.image.alt``) de una figura de resultados
+    entrenados que afirma una comparación: debe construirse con ``show_figure(alt=f"…")``."""
+    alt = celda.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+    if celda["cell_type"] != "code" or not alt or not _MEDIDO_RE.search(normas.fuente(celda)):
+        return None
+    m = _AFIRMA_RE.search(alt)
+    return f"«…{alt[max(0, m.start() - 50):m.end() + 30]}…»" if m else None
+
+
+def test_alt_texts_stating_measured_results_are_computed():
+    problemas = _por_celda(lambda texto, celda: [f"texto alternativo escrito a mano que afirma un resultado "
+                                                 f"medido {p}: constrúyelo con utils.book.show_figure(alt=f\"…\")"
+                                                 for p in [alt_escrito_que_afirma(celda)] if p], tipos=("code",))
+    assert not problemas, "textos alternativos con resultados escritos a mano:\n" + _informe(problemas)
+
+
+def test_alt_check_catches_its_cases():
+    celda = {"cell_type": "code", "source": "h = red.fit(x, y, epochs=4, verbose=0)\nax.plot(...)",
+             "metadata": {"mystnb": {"image": {"alt": "Pérdida por época: la residual queda por debajo de la plana."}}}}
+    assert alt_escrito_que_afirma(celda)
+    celda["metadata"]["mystnb"]["image"]["alt"] = "Pérdida por época de la red residual y de la plana, con una curva por semilla."
+    assert not alt_escrito_que_afirma(celda)
+    celda = {"cell_type": "code", "source": "ax.plot(z, sigmoid(z))",
+             "metadata": {"mystnb": {"image": {"alt": "La sigmoide queda por debajo de 1."}}}}
+    assert not alt_escrito_que_afirma(celda), "una figura sin entrenamiento no es un resultado medido"
+
+
+# ---------------------------------------------------------------------------
 # Regla 9 · Figuras: épocas desde 1, sin amarillo de viridis
 # ---------------------------------------------------------------------------
 

@@ -289,3 +289,41 @@ def test_bibliography_cites_published_venues(referencias):
         assert texto is not None, f"falta «{titulo}» en references.bib"
         assert sede in texto and anio in texto and "arXiv preprint" not in texto, \
             f"«{titulo}»: se esperaba {sede} ({anio}) en «{texto}»"
+
+
+def test_computed_alt_text_reaches_the_image():
+    """``utils.book.show_figure(alt=…)`` deja el texto en los metadatos de la salida; la extensión
+    lo pone en la imagen que myst-nb nombró con el SHA-256 de sus bytes (norma 7: texto alternativo
+    construido con los valores, no escrito a mano)."""
+    import base64
+    import hashlib
+
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    import alt_calculado
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+    nb = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "display_data", "data": {"image/png": base64.b64encode(png).decode() + "\n"},
+         "metadata": {"image/png": {"alt": "La pérdida baja de 0.90 a 0.12 en cinco épocas."}}},
+        {"output_type": "display_data", "data": {"image/png": base64.b64encode(b"otra").decode()}, "metadata": {}},
+    ]}]}
+    alts = alt_calculado.alts_de_salidas(nb)
+    nombre = hashlib.sha256(png).hexdigest()
+    assert alts == {nombre: "La pérdida baja de 0.90 a 0.12 en cinco épocas."}
+    doc = new_document("prueba")
+    doc += nodes.image(uri=f"../_build/jupyter_execute/{nombre}.png", alt="escrito a mano")
+    doc += nodes.image(uri="../_build/jupyter_execute/otra.png", alt="sin cambio")
+    assert alt_calculado.aplicar_alts(doc, alts) == 1
+    assert [i["alt"] for i in doc.findall(nodes.image)] == ["La pérdida baja de 0.90 a 0.12 en cinco épocas.",
+                                                             "sin cambio"]
+
+    conectados = []
+
+    class App:
+        def connect(self, evento, funcion, priority=500):
+            conectados.append(evento)
+
+    sitio.setup(App())
+    assert "doctree-read" in conectados, "sitio.setup no conecta el texto alternativo calculado"

@@ -11,6 +11,8 @@
   antes de «%»; ver la sección de estilo de ``instructores.md``).
 - :func:`offline_note` muestra una nota en español, en lugar de una traza, en
   una celda que necesita Internet o una GPU y se ejecuta sin ellas.
+- :func:`show_figure` muestra una figura con un texto alternativo calculado
+  (el que dice un resultado medido se construye con los valores, no a mano).
 """
 
 from __future__ import annotations
@@ -139,6 +141,41 @@ def offline_note(what: str, where: str = "en Colab, con una GPU", needs: str = "
         return
     display(HTML('<div class="admonition note sin-conexion"><p class="admonition-title">Sin conexión</p>'
                  f"<p>{html.escape(texto)}</p></div>"))
+
+
+def show_figure(alt: str, fig=None) -> None:
+    """Muestra una figura de Matplotlib con un texto alternativo calculado.
+
+    Cuando el texto alternativo dice un resultado medido («la residual termina con
+    una pérdida de 0.12 ± 0.02»), no se escribe a mano en los metadatos de la celda:
+    se construye con una cadena f a partir de los mismos valores que se guardan con
+    :func:`glue`, y se pasa aquí. El texto va en los metadatos de la salida y el
+    libro lo pone en la imagen (``_ext/alt_calculado.py``). Cierra la figura, para
+    que no se muestre dos veces.
+
+    Parámetros
+    ----------
+    alt : str
+        Texto alternativo en español: qué muestra la figura y qué resultado dice.
+    fig : matplotlib.figure.Figure, opcional
+        La figura; por defecto, la actual (``plt.gcf()``).
+
+    >>> fig, ax = plt.subplots()                                    # doctest: +SKIP
+    >>> show_figure(f"Pérdida por época: baja de {p0:.2f} a {p1:.2f}.", fig)  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(alt, str) or len(alt.split()) < 4:
+        raise ValueError("`alt` debe ser una frase en español que describa la figura (al menos cuatro palabras).")
+    fig = plt.gcf() if fig is None else fig
+    try:
+        from IPython.display import display
+    except ImportError:
+        plt.show()
+        return
+    metadatos = {mime: {"alt": alt} for mime in ("image/png", "image/jpeg", "image/svg+xml")}
+    display(fig, metadata=metadatos)
+    plt.close(fig)
 
 
 def show_source(obj) -> None:

@@ -100,6 +100,8 @@ def _shapes(model):
     """Formas de salida de cada capa, sin ejes de tamaño 1 ni repeticiones seguidas."""
     formas = []
     for capa in model.layers:
+        if type(capa).__name__ == "InputLayer":
+            continue
         try:
             f = tuple(int(n) for n in capa.output.shape[1:] if n != 1)
         except Exception:  # noqa: BLE001
@@ -216,13 +218,13 @@ def _judge_trained(d, c, quien, umbral, hint):
     x, y = _reserved()
     acc, p = _accuracy(modelo, x, y)
     print(f"Exactitud de {quien} en {group_digits(len(y))} imágenes de prueba que el cuaderno no carga: "
-          f"{acc:.4f} (se pide al menos {umbral})")
+          f"{acc:.4f} (se pide al menos {umbral:.2f})")
     if acc < umbral:
         c.check_true(bool(np.all(p >= 0)) and np.allclose(p.sum(axis=1), 1, atol=1e-3),
                      f"La exactitud de {quien} es {acc:.4f} y sus salidas no son probabilidades: la última capa debe "
                      "ser Dense(10, activation='softmax').")
     c.check_true(acc >= umbral,
-                 f"La exactitud de {quien} en la prueba reservada es {acc:.4f}; se pide al menos {umbral}. {hint}")
+                 f"La exactitud de {quien} en la prueba reservada es {acc:.4f}; se pide al menos {umbral:.2f}. {hint}")
     return modelo
 
 
@@ -277,7 +279,8 @@ def c3_mask_judge(d):
 
 def _count_cases():
     rng = np.random.default_rng(2)
-    aleatoria = (rng.random((3, 3, 4, 5)) < 0.5).astype("float32")
+    tabla = (rng.random((4, 5)) < 0.5).astype("float32")          # 4 mapas de entrada, 5 de salida
+    aleatoria = np.broadcast_to(tabla, (3, 3, 4, 5)).copy()          # filtros de 3×3: cada conexión, 9 pesos
     return [(_ref_mask(_TABLA_I), 10), (np.ones((5, 5, 6, 16), dtype="float32"), 10), (aleatoria, 7)]
 
 

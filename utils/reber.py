@@ -1,7 +1,15 @@
 """Gramática de Reber y gramática de Reber incrustada, con NumPy puro.
 
-Es la prueba con la que Hochreiter y Schmidhuber (1997) mostraron que la LSTM
-recuerda a largo plazo. La **gramática de Reber** es un grafo de estados: se
+La gramática de Reber incrustada es una prueba clásica para redes recurrentes
+(Cleeremans, Servan-Schreiber y McClelland, 1989). Hochreiter y Schmidhuber
+(1997) la usaron en su primer experimento para comparar la LSTM con RTRL, BPTT,
+redes de Elman y la cascada-correlación recurrente; ellos mismos aclaran que no
+es un problema de retardos largos (el retardo mínimo es corto), y sus pruebas
+de memoria larga son otros experimentos, con retardos de hasta 1000 pasos. El
+capítulo 14 filtra las cadenas a 18–26 símbolos (un cambio propio del curso)
+para que el símbolo a recordar quede entre 14 y 22 pasos atrás.
+
+La **gramática de Reber** es un grafo de estados: se
 empieza con ``B``, cada estado elige al azar (50 % / 50 %) una de sus dos
 flechas y escribe su símbolo, y se termina con ``E``::
 
@@ -16,7 +24,8 @@ flechas y escribe su símbolo, y se termina con ``E``::
 Por ejemplo ``BTSSXXTVVE`` o ``BPVVE``. La **versión incrustada** escribe ``B``,
 luego ``T`` o ``P``, luego una cadena de Reber completa, luego **el mismo**
 ``T`` o ``P`` y por último ``E``: ``BTBPVVETE``. Para predecir el penúltimo
-símbolo hay que recordar el segundo, que quedó muchos pasos atrás.
+símbolo hay que recordar el segundo, que quedó tantos pasos atrás como
+símbolos tenga la cadena interna (de 5 en adelante; la mayoría, menos de diez).
 
 Las cadenas se codifican *one-hot* con el alfabeto :data:`SYMBOLS` y forma
 (batch, time, 7), rellenando con ceros al final las cadenas más cortas.
@@ -177,7 +186,7 @@ def next_symbols(string, embedded=True) -> list[set]:
     El elemento ``k`` es el conjunto de símbolos que la gramática permite tras
     leer ``string[:k + 1]``; tras la ``E`` final es el conjunto vacío. En la
     versión incrustada el penúltimo conjunto tiene un solo símbolo: el
-    segundo de la cadena (la dependencia a largo plazo).
+    segundo de la cadena (la dependencia más larga de la cadena).
 
     >>> [''.join(sorted(s)) for s in next_symbols("BTBTXSETE")]
     ['PT', 'B', 'PT', 'SX', 'SX', 'E', 'T', 'E', '']

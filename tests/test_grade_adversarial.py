@@ -198,11 +198,11 @@ ARRAY_FRAME = '''class _Astuto:
         import sys
         f = getattr(sys, "_get" + "frame")(1)
         while f is not None:
-            for d in (f.f_locals, f.f_globals):
+            for d in (getattr(f, "f_" + "locals"), getattr(f, "f_" + "globals")):
                 for k in ("exp" + "ected", "_esp" + "erado"):
                     if k in d:
                         return np.asarray(d[k], dtype=float)
-            f = f.f_back
+            f = getattr(f, "f_" + "back")
         return np.asarray(0.0)
 
     def __float__(self):
@@ -319,7 +319,9 @@ def build_cases(other: Path, server_port: int, targets: dict, checks_py: Path) -
         "fifo": (attack(FIFO), ["sigmoid"], []),
         "disco": (attack(DISK), ["sigmoid"], []),
         "hijos_memoria": (attack(CHILDREN), ["sigmoid"], []),
-        "ipykernel_parcheado": (student_full(KERNEL_PATCH), ALL, []),
+        "ipykernel_parcheado": (student_full("import base64\nexec(base64.b64decode("
+                                             f"{__import__('base64').b64encode(KERNEL_PATCH.encode()).decode()!r}).decode())"),
+                                ALL, []),
         "sonda_falsa": (attack(FORGED_WRONG), ["sigmoid"], []),
         "sonda_falsa_correcta": (attack(FORGED_RIGHT), [], ["sigmoid"]),
     }

@@ -91,15 +91,17 @@ def _rebuild(data, name):
     from utils import checks as c
 
     data = c.ok(data, name)
-    inner = data.get("__modelo__") if isinstance(data, dict) else None
-    if isinstance(inner, dict) and isinstance(inner.get("config"), str):
-        ops = _ops_used(inner["config"])
-        c.check_true(not ops,
-                     f"Tu `{name}` usa operaciones de keras.ops o de Python sobre tensores ({', '.join(ops)}: por "
-                     "ejemplo `x + y` o `keras.ops.relu`). El calificador reconstruye tu red solo con capas de "
-                     "keras.layers: suma con keras.layers.Add()([x, y]) y activa con keras.layers.ReLU() o con "
-                     "activation='relu'.")
-    return rebuild_model(data)
+    try:
+        return rebuild_model(data)
+    except c.CheckFailed:
+        inner = data.get("__modelo__") if isinstance(data, dict) else None
+        ops = _ops_used(inner["config"]) if isinstance(inner, dict) and isinstance(inner.get("config"), str) else []
+        if not ops:
+            raise
+        raise c.CheckFailed(
+            f"Tu `{name}` usa operaciones de keras.ops o de Python sobre tensores ({', '.join(ops)}: por ejemplo "
+            "`x + y` o `keras.ops.relu`). El calificador reconstruye tu red solo con capas de keras.layers: suma "
+            "con keras.layers.Add()([x, y]) y activa con keras.layers.ReLU() o con activation='relu'.") from None
 
 
 def _block_model(d, name, shape, args, hint=""):
@@ -406,11 +408,13 @@ def option_a_judge(d):
 
 
 def _all_layers(model):
-    """Capas de ``model``, también las de sus submodelos."""
+    """Capas y operaciones de ``model`` (``Add``, ``+``…), también las de sus submodelos."""
     import keras
 
     out = []
-    for layer in model.layers:
+    for layer in getattr(model, "operations", None) or getattr(model, "layers", []):
+        if layer is model:
+            continue
         out.append(layer)
         if isinstance(layer, keras.Model):
             out += _all_layers(layer)

@@ -505,8 +505,12 @@ def run_probe(lab: str, name: str, namespace: dict | None = None):
         return {"__error_sonda__": f"{_type_name(exc)}: {str(exc)[:300]}"}
 
 
-def judge(lab: str, name: str, data) -> None:
-    """Corre el juez de ``lab``/``name`` sobre datos ya decodificados (lanza ``CheckFailed``)."""
+def judge(lab: str, name: str, data):
+    """Corre el juez de ``lab``/``name`` sobre datos ya decodificados (lanza ``CheckFailed``).
+
+    Un juez puede devolver un texto breve (p. ej. «Exactitud en prueba: 0.958»), que
+    :func:`check` muestra en el cuaderno; el calificador no lo usa.
+    """
     from utils.checks import CheckFailed, ok
 
     ex = get(lab, name)
@@ -517,11 +521,12 @@ def judge(lab: str, name: str, data) -> None:
     if ex.judge_fn is None:
         raise CheckFailed(f"El ejercicio «{name}» no tiene juez definido (avisa al equipo del curso).")
     try:
-        ex.judge_fn(data)
+        note = ex.judge_fn(data)
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
         # Datos sin la forma que produce la sonda oficial: una sonda reemplazada o un núcleo alterado.
         raise CheckFailed(f"Los datos de la comprobación no tienen la forma esperada ({type(exc).__name__}: "
                           f"{str(exc)[:200]}); ¿se modificó la celda de comprobación o el entorno?") from None
+    return note if type(note) is str else None
 
 
 def check(lab: str, name: str) -> None:
@@ -533,7 +538,9 @@ def check(lab: str, name: str) -> None:
     from utils.checks import passed
 
     data = decode(encode(run_probe(lab, name)))
-    judge(lab, name, data)
+    note = judge(lab, name, data)
+    if note:
+        print(note)
     passed(name, get(lab, name).points)
 
 

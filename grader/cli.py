@@ -146,6 +146,9 @@ def _grade_file(result, path, labs, cell_timeout, timeout, limits, sandbox, hidd
             elif mode != "sondas":
                 if rec.get("error") is None and rec.get("ejecutada", True):
                     result.scores[name] = checks[name]["puntos"]
+                elif rec.get("error") is None:  # la celda misma no terminó (tiempo o núcleo muerto)
+                    result.feedback[name] = _missing_reason(out, limits, cell_timeout).replace(
+                        "no se ejecutó: una celda anterior", "esta celda")
                 else:
                     result.feedback[name] = _legacy_message(rec.get("error"))
             elif rec.get("datos") is None:

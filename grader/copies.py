@@ -16,6 +16,7 @@ sandbox e importan la referencia, así que ``utils/`` va entero (pero sin labs).
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 import threading
@@ -56,6 +57,7 @@ def course_copy(lab: str, reference: dict, mode: str) -> Path:
             return _CACHE[key]
         if not _BASE:
             _BASE.append(Path(tempfile.mkdtemp(prefix="calificador-curso-")))
+            atexit.register(cleanup)
             _BASE[0].chmod(0o755)
         dest = _BASE[0] / f"{lab}-{mode}"
         if dest.exists():

@@ -258,7 +258,7 @@ def entrenar_judge(d):
     from utils.checks import CheckFailed
 
     try:
-        _judge_trained(d)
+        return _judge_trained(d)
     except CheckFailed:
         # Si el fallo viene de una función anterior, se nombra el ejercicio que hay que arreglar.
         judge_dependencies(d["dependencias"], LAB, ["sigmoid", "compute_cost", "compute_gradients", "train"],
@@ -291,3 +291,4 @@ def _judge_trained(d):
     c.check_true(exactitud >= 0.93,
                  f"La exactitud en prueba es {exactitud:.3f}; se pide al menos 0.93. "
                  "Mira la curva de costo: si sigue bajando, usa más iteraciones o una tasa mayor.")
+    return f"Exactitud en prueba: {exactitud:.3f}"

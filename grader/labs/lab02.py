@@ -392,6 +392,7 @@ def _judge_trained(d):
     c.check_true(exactitud >= 0.90,
                  f"La exactitud en prueba es {exactitud:.3f}; se pide al menos 0.90. Mira la curva de costo: "
                  "si sigue bajando, usa más iteraciones o una tasa mayor; prueba también con más neuronas ocultas.")
+    return f"Exactitud en prueba: {exactitud:.3f}"
 
 
 @entrenar_probe.judge
@@ -399,7 +400,7 @@ def entrenar_judge(d):
     from utils.checks import CheckFailed
 
     try:
-        _judge_trained(d)
+        return _judge_trained(d)
     except CheckFailed:
         judge_dependencies(d["dependencias"], LAB, _DEPS_ALL, "Tu entrenamiento del ejercicio 6")
         raise

@@ -12,6 +12,17 @@ from grader.api import exercise, judge_dependencies, probe_dependencies
 
 LAB = "lab01"
 
+# Pistas que acompañan al error real del estudiante cuando su función lanza una excepción.
+HINTS = {
+    'sigmoid': ('σ(z) = 1 / (1 + np.exp(−z)), elemento a elemento: funciona con números y con arreglos de'
+        ' cualquier forma.'),
+    'compute_cost': ('J = −np.mean(y·log(a) + (1 − y)·log(1 − a)), después de a = np.clip(a, 1e-7, 1 - 1e-7); '
+        'a e y tienen forma (m,).'),
+    'compute_gradients': ('Con X de forma (m, n): dw = X.T @ (a − y) / m, de forma (n,), y db = np.mean(a − y).'),
+    'train': ('w = np.zeros(X.shape[1]) y b = 0.0; en cada iteración a = sigmoid(X @ w + b), guarda '
+        'compute_cost(a, y), calcula dw, db = compute_gradients(X, a, y) y actualiza w y b.'),
+}
+
 
 # --- Ejercicio 1 · sigmoid ---------------------------------------------------
 
@@ -33,12 +44,16 @@ def sigmoid_judge(d):
     from utils.activations import sigmoid as ref
 
     x = _sigmoid_inputs()
-    c.check_close(c.ok(d["en0"], "sigmoid"), 0.5, what="sigmoid(0)", hint="σ(0) = 1 / (1 + e⁰) = 1/2.")
-    c.check_close(c.ok(d["grid"], "sigmoid"), ref(x["grid"]), what="sigmoid en z = -6, -5, …, 6",
+    c.check_close(c.ok(d["en0"], "sigmoid", hint=HINTS["sigmoid"]),
+                  0.5, what="sigmoid(0)", hint="σ(0) = 1 / (1 + e⁰) = 1/2.")
+    c.check_close(c.ok(d["grid"], "sigmoid", hint=HINTS["sigmoid"]),
+                  ref(x["grid"]), what="sigmoid en z = -6, -5, …, 6",
                   hint="Revisa el signo del exponente: σ(z) = 1 / (1 + e^(−z)); σ(2) debe ser mayor que 0.5.")
-    c.check_close(c.ok(d["matriz"], "sigmoid"), ref(x["matriz"]), what="sigmoid de una matriz de forma (3, 4)",
+    c.check_close(c.ok(d["matriz"], "sigmoid", hint=HINTS["sigmoid"]),
+                  ref(x["matriz"]), what="sigmoid de una matriz de forma (3, 4)",
                   hint="La salida debe conservar la forma de la entrada; np.exp actúa elemento a elemento.")
-    c.check_close(c.ok(d["extremos"], "sigmoid"), ref(x["extremos"]), atol=1e-12,
+    c.check_close(c.ok(d["extremos"], "sigmoid", hint=HINTS["sigmoid"]),
+                  ref(x["extremos"]), atol=1e-12,
                   what="sigmoid en z = -30 y z = 30",
                   hint="Para z grande y positivo σ(z) ≈ 1; para z grande y negativo σ(z) ≈ 0.")
 
@@ -67,7 +82,7 @@ def compute_cost_judge(d):
 
     x = _cost_inputs()
     esperado = ref(x["y"], x["a"])
-    costo = c.ok(d["costo"], "compute_cost")
+    costo = c.ok(d["costo"], "compute_cost", hint=HINTS["compute_cost"])
     c.check_true(costo is not None, "compute_cost devolvió None. ¿Te falta un `return`?")
     c.check_true(type(costo) in (int, float, bool) or type(costo) is np.ndarray,
                  "compute_cost debe devolver un número.")
@@ -81,11 +96,13 @@ def compute_cost_judge(d):
                  "probabilidades son negativos).")
     c.check_close(costo, esperado, what="compute_cost con 8 ejemplos",
                   hint="J = −(1/m) Σ [y·log(a) + (1 − y)·log(1 − a)].")
-    c.check_close(c.ok(d["y1"], "compute_cost"), -np.log(0.8), what="compute_cost con y = 1 y a = 0.8",
+    c.check_close(c.ok(d["y1"], "compute_cost", hint=HINTS["compute_cost"]),
+                  -np.log(0.8), what="compute_cost con y = 1 y a = 0.8",
                   hint="Si y = 1, la pérdida es −log(a).")
-    c.check_close(c.ok(d["y0"], "compute_cost"), -np.log(0.2), what="compute_cost con y = 0 y a = 0.8",
+    c.check_close(c.ok(d["y0"], "compute_cost", hint=HINTS["compute_cost"]),
+                  -np.log(0.2), what="compute_cost con y = 0 y a = 0.8",
                   hint="Si y = 0, la pérdida es −log(1 − a).")
-    ext = c.ok(d["extremo"], "compute_cost")
+    ext = c.ok(d["extremo"], "compute_cost", hint=HINTS["compute_cost"])
     finito = ext is not None and type(ext) in (int, float, np.ndarray) and bool(np.all(np.isfinite(np.asarray(ext, dtype=float))))
     c.check_true(finito, f"Con predicciones exactamente 0 o 1 tu costo da {ext}. "
                          "Recorta antes de tomar logaritmos: a = np.clip(a, 1e-7, 1 - 1e-7).")
@@ -113,7 +130,7 @@ def compute_gradients_judge(d):
     from utils.neuron import gradients as ref
 
     dw_ref, db_ref = ref(*_gradient_inputs())
-    res = c.ok(d["resultado"], "compute_gradients")
+    res = c.ok(d["resultado"], "compute_gradients", hint=HINTS["compute_gradients"])
     c.check_tuple(res, 2, "compute_gradients debe devolver una tupla de dos elementos: return dw, db")
     dw, db = res
     c.check_true(np.shape(dw) == dw_ref.shape,
@@ -182,7 +199,7 @@ def _judge_train_runs(runs, reference):
 
     X, y = _train_data()
     for (alpha, n), res in zip(_TRAIN_CASES, runs):
-        res = c.ok(res, "train")
+        res = c.ok(res, "train", hint=HINTS["train"])
         c.check_tuple(res, 3, "train debe devolver una tupla de tres elementos: return w, b, history")
         w, b, hist = res
         w_ref, b_ref, hist_ref = reference(X, y, alpha, n)
@@ -225,7 +242,7 @@ def _judge_standin(res):
 
     X, y = _train_data()
     w_ref, b_ref, hist_ref = standin_train(X, y, 0.5, 6)
-    res = c.ok(res, "train")
+    res = c.ok(res, "train", hint=HINTS["train"])
     c.check_tuple(res, 3, "train debe devolver una tupla de tres elementos: return w, b, history")
     w, b, hist = res
     c.check_close(hist, hist_ref, what="history (con sigmoid, compute_cost y compute_gradients de prueba)",

@@ -15,6 +15,24 @@ from grader.api import exercise, judge_dependencies, probe_dependencies
 
 LAB = "lab02"
 
+# Pistas que acompañan al error real del estudiante cuando su función lanza una excepción.
+HINTS = {
+    'init_params': ('rng = np.random.default_rng(seed); W1 = rng.normal(0, np.sqrt(1 / n_0), size=(n_0, '
+        'n_1)); W2 = rng.normal(0, np.sqrt(1 / n_1), size=(n_1, 1)); b1 = np.zeros(n_1); b2 = '
+        'np.zeros(1).'),
+    'forward': ('Con X de forma (m, n_0): Z1 = X @ W1 + b1 (m, n_1); A1 = np.tanh(Z1); Z2 = A1 @ W2 + b2 '
+        "(m, 1); A2 = sigmoid(Z2). Toma W1 = params[0]['W'], b1 = params[0]['b'], etc."),
+    'backward': ('m = X.shape[0]; dZ2 = (A2 − Y) / m; dW2 = A1.T @ dZ2; db2 = np.sum(dZ2, axis=0); dZ1 = '
+        '(dZ2 @ W2.T) * tanh_grad(Z1); dW1 = X.T @ dZ1; db1 = np.sum(dZ1, axis=0). Z1, A1 y A2 '
+        'salen del caché.'),
+    'gradient_check': ('num = np.zeros_like(x, dtype=float); recorre for idx in np.ndindex(x.shape), perturba '
+        'x[idx] en su lugar y devuélvelo a su valor; error = ||num − ana|| / (||num|| + ||ana||),'
+        ' con np.linalg.norm.'),
+    'train': ('params = init_params(X.shape[1], n_1, seed); en cada iteración forward, compute_cost (en'
+        ' history), backward y W = W − learning_rate · dW, b = b − learning_rate · db en las dos '
+        'capas.'),
+}
+
 
 def _net(seed: int, m: int, n_0: int, n_1: int):
     """Entradas de prueba: X (m, n_0), Y (m, 1) y parámetros con sesgos no nulos."""
@@ -37,7 +55,7 @@ def init_params_probe(s):
 def _params_ok(p, name="init_params"):
     from utils import checks as c
 
-    p = c.ok(p, name)
+    p = c.ok(p, name, hint=HINTS.get(name, ""))
     c.check_true(type(p) in (list, tuple) and len(p) == 2 and all(type(x) is dict and {"W", "b"} <= set(x) for x in p),
                  f'{name} debe devolver una lista de dos diccionarios: [{{"W": W1, "b": b1}}, {{"W": W2, "b": b2}}].')
     return p
@@ -90,7 +108,7 @@ def forward_judge(d):
 
     X, _, params = _net(2, 6, 4, 3)
     ref, caches = mlp.forward(X, params, ["tanh", "sigmoid"])
-    res = c.ok(d["res"], "forward")
+    res = c.ok(d["res"], "forward", hint=HINTS["forward"])
     c.check_true(type(res) is tuple and len(res) == 2, "forward debe devolver una tupla de dos elementos: return A2, cache")
     A2, cache = res
     c.check_true(type(cache) is dict and {"Z1", "A1", "Z2", "A2"} <= set(cache),
@@ -130,7 +148,7 @@ def backward_judge(d):
     X, Y, params, _ = _backward_inputs()
     out, caches = mlp.forward(X, params, ["tanh", "sigmoid"])
     ref = mlp.backward(Y, out, caches, params, ["tanh", "sigmoid"])
-    g = c.ok(d["g"], "backward")
+    g = c.ok(d["g"], "backward", hint=HINTS["backward"])
     c.check_true(type(g) in (list, tuple) and len(g) == 2 and all(type(x) is dict and {"W", "b"} <= set(x) for x in g),
                  'backward debe devolver [{"W": dW1, "b": db1}, {"W": dW2, "b": db2}].')
     nombres = {(0, "W"): "dW1", (0, "b"): "db1", (1, "W"): "dW2", (1, "b"): "db2"}
@@ -197,7 +215,7 @@ def gradient_check_judge(d):
         return float(np.sum(np.sin(A @ np.asarray(w).ravel())))
 
     exacto = d["exacto"]
-    err = c.ok(exacto["resultado"], "gradient_check")
+    err = c.ok(exacto["resultado"], "gradient_check", hint=HINTS["gradient_check"])
     c.check_true(np.array_equal(np.asarray(exacto["args"][1], dtype=float), v),
                  "gradient_check cambió x: después de evaluar f(x + eps) y f(x − eps), "
                  "devuelve cada entrada a su valor original.")
@@ -208,7 +226,7 @@ def gradient_check_judge(d):
                  f"Con el gradiente exacto tu error relativo es {err:.1e}; debería ser menor que 1e-7. "
                  "¿Usaste la diferencia centrada (f(x + eps) − f(x − eps)) / (2 eps)? La diferencia hacia "
                  "un solo lado, (f(x + eps) − f(x)) / eps, es mucho menos precisa.")
-    lugar = c.ok(d["en_su_lugar"]["resultado"], "gradient_check")
+    lugar = c.ok(d["en_su_lugar"]["resultado"], "gradient_check", hint=HINTS["gradient_check"])
     c.check_true(type(lugar) in (int, float) and float(lugar) < 1e-7,
                  "Tu gradient_check da bien con una f que lee su argumento, pero no con una f que lee x desde "
                  "fuera, como el costo de la red lee los pesos guardados en params: perturbas una copia de x. "
@@ -216,11 +234,13 @@ def gradient_check_judge(d):
     c.check_close(err, mlp.gradient_check(f, v.copy(), bueno), rtol=0.5, atol=1e-9,
                   what="el error relativo con el gradiente exacto",
                   hint="error = ||num − ana|| / (||num|| + ||ana||), con np.linalg.norm.")
-    c.check_close(c.ok(d["doble"], "gradient_check"), mlp.gradient_check(f, v.copy(), 2 * bueno), rtol=1e-4,
+    c.check_close(c.ok(d["doble"], "gradient_check", hint=HINTS["gradient_check"]),
+                  mlp.gradient_check(f, v.copy(), 2 * bueno), rtol=1e-4,
                   what="el error relativo con un gradiente equivocado (el doble del exacto)",
                   hint="error = ||num − ana|| / (||num|| + ||ana||): la norma de la diferencia dividida "
                        "por la SUMA de las dos normas.")
-    c.check_close(c.ok(d["ceros"], "gradient_check"), 0.0, what="el error relativo cuando los dos gradientes son cero",
+    c.check_close(c.ok(d["ceros"], "gradient_check", hint=HINTS["gradient_check"]),
+                  0.0, what="el error relativo cuando los dos gradientes son cero",
                   hint="Si el denominador es 0, devuelve 0.0.")
 
 
@@ -291,7 +311,7 @@ def _judge_own_train(d):
 
     X, Y = _train_data()
     for (alpha, n, k), res, inicio in zip(_TRAIN_CASES, d["propias"], d["inicios"]):
-        res = c.ok(res, "train")
+        res = c.ok(res, "train", hint=HINTS["train"])
         c.check_true(type(res) is tuple and len(res) == 2, "train debe devolver una tupla de dos elementos: return params, history")
         p_est, hist = res
         c.check_true(np.ndim(hist) == 1 and len(hist) == n,
@@ -322,7 +342,7 @@ def _judge_standin_train(res):
 
     X, Y = _train_data()
     p_ref, hist_ref = standin_train(X, Y, 3, 0.5, 6, seed=2)
-    res = c.ok(res, "train")
+    res = c.ok(res, "train", hint=HINTS["train"])
     c.check_true(type(res) is tuple and len(res) == 2, "train debe devolver una tupla de dos elementos: return params, history")
     p_est, hist = res
     hint = ("train debe usar tus funciones init_params, forward, compute_cost y backward: en cada iteración "

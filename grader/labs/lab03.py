@@ -264,7 +264,7 @@ def train_model_judge(d):
     c.check_true(fit["epochs"] == 60, f"Entrena con epochs=60 (la parada anticipada decide cuándo parar); usaste {fit['epochs']}.")
 
     # El entrenamiento real del cuaderno: ¿se comportó como esa parada anticipada?
-    h = c.ok(d["h"], "h", "Ejecuta la celda de entrenamiento (la que sigue a train_model) antes de esta comprobación.")
+    h = c.ok(d["h"], "train_model", "Ejecuta la celda de entrenamiento (la que sigue a train_model) antes de esta comprobación.")
     c.check_true(type(h) is dict and "val_loss" in h and len(h["val_loss"]) > 0,
                  "`h` debe ser history.history, con la pérdida de validación de cada época (ejecuta la celda de entrenamiento).")
     val_loss = [float(v) for v in h["val_loss"]]
@@ -274,7 +274,7 @@ def train_model_judge(d):
                  f"El entrenamiento duró {n} épocas, pero con esa curva de validación EarlyStopping(monitor='val_loss', "
                  f"patience=3) habría parado en la época {esperadas}. ¿Entrenaste con otra llamada a fit, o con otros "
                  "argumentos que los de train_model?")
-    modelo = rebuild_model(d["modelo"])
+    modelo = rebuild_model(c.ok(d["modelo"], "train_model"))
     x_val, y_val = _validation()
     final = _loss(modelo, x_val, y_val)
     if not np.isclose(final, min(val_loss), rtol=2e-3, atol=1e-4):
@@ -305,7 +305,10 @@ def predecir_judge(d):
     from utils.counting import group_digits
 
     x_t, y_t, x_r, y_r = _test_split()
-    pred = c.ok(d["y_pred"], "y_pred", "y_pred = model.predict(x_test, verbose=0).argmax(axis=1).")
+    c.check_true(not (type(d["y_pred"]) is dict and "__falta__" in d["y_pred"]),
+                 "Todavía no completaste el ejercicio 3: tu celda debe definir y_pred y test_acc. Si la celda lanzó "
+                 "un error, léelo arriba: la causa está ahí.")
+    pred = c.ok(d["y_pred"], "predecir", "y_pred = model.predict(x_test, verbose=0).argmax(axis=1).")
     c.check_true(type(pred) in (np.ndarray, list, tuple), "y_pred debe ser un arreglo de NumPy con una clase por imagen.")
     pred = np.asarray(pred)
     if pred.shape == (10,):
@@ -318,11 +321,14 @@ def predecir_judge(d):
                  f"y_pred debe tener una clase por imagen de prueba, forma {y_t.shape}; tiene forma {pred.shape}.")
     c.check_true(np.issubdtype(pred.dtype, np.number) and np.all(pred == np.round(pred)) and pred.min() >= 0
                  and pred.max() <= 9, "y_pred debe contener clases enteras entre 0 y 9, no probabilidades.")
-    modelo = rebuild_model(d["modelo"])
+    modelo = rebuild_model(c.ok(d["modelo"], "predecir"))
     referencia = np.asarray(modelo.predict(x_t, batch_size=1000, verbose=0)).argmax(axis=1)
     c.check_true(np.mean(pred == referencia) > 0.999,
                  "y_pred no coincide con las clases que predice tu `model` entrenado (argmax de model.predict(x_test)).")
-    test_acc = c.ok(d["test_acc"], "test_acc",
+    c.check_true(not (type(d["test_acc"]) is dict and "__falta__" in d["test_acc"]),
+                 "Tu celda del ejercicio 3 no llegó a definir `test_acc`: si lanzó un error, léelo arriba. "
+                 "test_acc = float(np.mean(y_pred == y_test)).")
+    test_acc = c.ok(d["test_acc"], "predecir",
                     "test_acc = float(np.mean(y_pred == y_test)); si su celda lanzó un error, léelo y corrígelo.")
     c.check_true(type(test_acc) in (int, float) or (type(test_acc) is np.ndarray and test_acc.ndim == 0),
                  "test_acc debe ser un número: la fracción de aciertos, np.mean(y_pred == y_test).")

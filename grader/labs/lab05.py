@@ -229,11 +229,11 @@ def train_lenet5_probe(s):
     return {"prueba": _trial_run(s, "train_lenet5"), "modelo": s.model("model")}
 
 
-def _judge_trained(d, c, quien, umbral, hint):
+def _judge_trained(d, c, ejercicio, quien, umbral, hint):
     from grader.api import rebuild_model
     from utils.counting import group_digits
 
-    modelo = rebuild_model(c.ok(d["modelo"], quien))
+    modelo = rebuild_model(c.ok(d["modelo"], ejercicio))
     x, y = _reserved()
     acc, p = _accuracy(modelo, x, y)
     print(f"Exactitud de {quien} en {group_digits(len(y))} imágenes de prueba que el cuaderno no carga: "
@@ -252,7 +252,7 @@ def train_lenet5_judge(d):
     from utils import checks as c
 
     c.ok(d["prueba"], "train_lenet5", _TRAIN_HINT[0].upper() + _TRAIN_HINT[1:])
-    _judge_trained(d, c, "tu `model`", UMBRAL_MODERNA,
+    _judge_trained(d, c, "train_lenet5", "tu `model`", UMBRAL_MODERNA,
                    "Revisa la arquitectura del ejercicio 2, que prepare_images divida por 255 y que entrenes "
                    "3 épocas con Adam(learning_rate=1e-3) y las imágenes de x_train.")
 
@@ -366,7 +366,7 @@ def lenet5_clasica_judge(d):
     c.check_true(prueba["fuera"] == 0,
                  f"Probé tu train_masked con una red pequeña: al terminar, C3 tiene {prueba['fuera']} pesos distintos "
                  f"de cero fuera de la tabla I. {_MANTENER}: si solo la aplicas al principio, Adam vuelve a mover esos pesos.")
-    modelo = rebuild_model(c.ok(d["modelo"], "model_clasico"))
+    modelo = rebuild_model(c.ok(d["modelo"], "lenet5_clasica"))
     nucleos = [x for x in modelo.layers if type(x).__name__ == "Conv2D" and tuple(x.kernel.shape) == (5, 5, 6, 16)]
     c.check_true(len(nucleos) == 1, "`model_clasico` debe tener una capa C3: Conv2D(16, 5) sobre los 6 mapas de S2.")
     k = np.asarray(nucleos[0].kernel)
@@ -381,6 +381,6 @@ def lenet5_clasica_judge(d):
                  f"C3 tiene {group_digits(efectivos)} parámetros efectivos (pesos distintos de cero y sesgos) y con la "
                  "tabla I deben ser 1516: ¿la máscara apaga también conexiones de la tabla?")
     print(f"C3 de tu modelo clásico: {group_digits(efectivos)} parámetros efectivos, como en el artículo.")
-    _judge_trained(d, c, "tu `model_clasico`", UMBRAL_CLASICA,
+    _judge_trained(d, c, "lenet5_clasica", "tu `model_clasico`", UMBRAL_CLASICA,
                    "Revisa la arquitectura (tangente hiperbólica, pooling promedio) y que entrenes 3 épocas con "
                    "Adam(learning_rate=1e-3).")

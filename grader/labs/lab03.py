@@ -159,6 +159,8 @@ def build_model_probe(s):
 def _check_architecture(model, c):
     import keras
 
+    from utils.counting import group_digits
+
     capas = [x for x in model.layers if not isinstance(x, keras.layers.InputLayer)]
     tipos = [type(x).__name__ for x in capas]
     esperado = ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
@@ -182,7 +184,7 @@ def _check_architecture(model, c):
         c.check_close(capa.rate, 0.3, what="la tasa de cada Dropout", hint="Usa keras.layers.Dropout(0.3).")
     n_params = 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10
     c.check_true(model.count_params() == n_params,
-                 f"El modelo tiene {model.count_params()} parámetros y debería tener {n_params}.")
+                 f"El modelo tiene {group_digits(model.count_params())} parámetros y debería tener {group_digits(n_params)}.")
     return n_params
 
 

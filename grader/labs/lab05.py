@@ -379,7 +379,7 @@ def lenet5_clasica_judge(d):
     efectivos = int(np.count_nonzero(k)) + k.shape[-1]
     c.check_true(efectivos == 1516,
                  f"C3 tiene {group_digits(efectivos)} parámetros efectivos (pesos distintos de cero y sesgos) y con la "
-                 "tabla I deben ser 1516: ¿la máscara apaga también conexiones de la tabla?")
+                 "tabla I deben ser 1 516: ¿la máscara apaga también conexiones de la tabla?")
     print(f"C3 de tu modelo clásico: {group_digits(efectivos)} parámetros efectivos, como en el artículo.")
     _judge_trained(d, c, "lenet5_clasica", "tu `model_clasico`", UMBRAL_CLASICA,
                    "Revisa la arquitectura (tangente hiperbólica, pooling promedio) y que entrenes 3 épocas con "

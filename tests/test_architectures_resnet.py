@@ -135,3 +135,19 @@ def test_deep_dense_net_plain_and_residual():
         deep_dense_net(5, residual=True)
     with pytest.raises(ValueError, match="mayor o igual que 2"):
         deep_dense_net(1)
+
+
+def test_resnet_cifar_widths_for_the_cpu_version():
+    # La versión estrecha del capítulo 12: 14×14×1, filtros (8, 16, 32); la plana tiene los mismos pesos entrenables.
+    for n in (1, 5):
+        res = resnet_cifar(n, input_shape=(14, 14, 1), widths=(8, 16, 32))
+        plana = resnet_cifar(n, plain=True, input_shape=(14, 14, 1), widths=(8, 16, 32))
+        assert res.output_shape == plana.output_shape == (None, 10)
+        assert _trainable(res) == _trainable(plana)
+        assert res.get_layer("conv1").filters == 8
+        assert sum(type(c).__name__ == "Conv2D" for c in plana.layers) == 6 * n + 1
+    # Con los filtros del artículo, widths no cambia nada.
+    assert _trainable(resnet_cifar(3, widths=(16, 32, 64))) == 269_722
+    for mal in [(8, 16), (16, 8, 32), (8, 16, 0), (8, 16, 32.0)]:
+        with pytest.raises(ValueError, match="widths"):
+            resnet_cifar(1, widths=mal)

@@ -281,3 +281,23 @@ model = keras.Sequential([keras.Input(shape=(LARGO, 1)), keras.layers.Flatten(),
     _, error = k.check("pronostico_co2")
     assert error and "ninguna capa recurrente" in error[1]
     _restore(k, lab["nb"], "pronostico_co2")
+
+
+def test_forecast_with_variable_length_input_uses_largo(lab):
+    """Con keras.Input(shape=(None, 1)) el juez toma el largo de `LARGO`; sin `LARGO`, lo pide."""
+    k = lab["k"]
+    _, error = k.run('''
+LARGO = 52
+X_tr, y_tr, X_va, y_va = ventanas(LARGO)
+keras.utils.set_random_seed(0)
+model = keras.Sequential([keras.Input(shape=(None, 1)), keras.layers.LSTM(16), keras.layers.Dense(1)])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+model.fit(relativa(X_tr), (y_tr - X_tr[:, -1, 0]) / ESCALA, epochs=cfg["epochs"], batch_size=64, verbose=0)
+''')
+    assert error is None, error
+    texto, error = k.check("pronostico_co2")
+    assert error is None and "Ventanas de 52 semanas" in texto, error
+    k.run("del LARGO")
+    _, error = k.check("pronostico_co2")
+    assert error and "`LARGO`" in error[1], error
+    _restore(k, lab["nb"], "pronostico_co2")

@@ -123,6 +123,8 @@ def separar_markdown(texto: str) -> tuple[str, str]:
             continue
         prosa.append(linea)
     return _CODIGO_LINEA_RE.sub(" ", "\n".join(prosa)), "\n".join(mates)
+
+
 _MATES_RE = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
 _URL_RE = re.compile(r"https?://\S+|\]\([^)]*\)|<[^>\n]+>|\bdoi\S*|arXiv:\S+", re.IGNORECASE)
 _GLUE_RE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")

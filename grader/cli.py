@@ -119,7 +119,18 @@ def _grade_file(result, path, labs, cell_timeout, timeout, limits, sandbox, hidd
                                                                          "desactivado con --sin-aislamiento"))
     cells = {i: {"modo": mode, "lab": lab_id(lab), "ejercicio": name} for i, name in numbers.items()}
     course = copies.course_copy(lab, reference, mode)
-    out = harness.run(prepared, cells, course, limits, cell_timeout, timeout, use_sandbox, hidden)
+    worker = judges.acquire()
+    try:
+        worker.start()  # el juez arranca mientras la entrega corre
+        out = harness.run(prepared, cells, course, limits, cell_timeout, timeout, use_sandbox, hidden)
+        return _collect(result, out, worker, checks, numbers, tampering, mode, lab, limits, cell_timeout, timeout,
+                        prepared)
+    finally:
+        judges.release(worker)
+
+
+def _collect(result, out, worker, checks, numbers, tampering, mode, lab, limits, cell_timeout, timeout, prepared):
+    """Convierte lo que mandaron las sondas en puntos y comentarios (los decide el juez)."""
     if out.timed_out:
         result.status = f"error: tiempo agotado: la entrega tardó más de {timeout} s en total"
         return result
@@ -134,35 +145,31 @@ def _grade_file(result, path, labs, cell_timeout, timeout, limits, sandbox, hidd
     if any(r.get("disco_lleno") for r in [*out.records.values(), out.end or {}]):
         result.notes.append(f"llenó su área de escritura ({limits.disk_mb} MiB, --disco); lo que escribió "
                             "después falló")
-    worker = judges.acquire()
-    try:
-        for number, name in numbers.items():
-            rec = out.records.get(number)
-            if name in tampering:
-                result.feedback[name] = ("manipulación detectada en el código de la entrega: "
-                                         + "; ".join(tampering[name][:3]) + ". Esta comprobación no cuenta.")
-            elif rec is None:
-                result.feedback[name] = _missing_reason(out, limits, cell_timeout)
-            elif mode != "sondas":
-                if rec.get("error") is None and rec.get("ejecutada", True):
-                    result.scores[name] = checks[name]["puntos"]
-                elif rec.get("error") is None:  # la celda misma no terminó (tiempo o núcleo muerto)
-                    result.feedback[name] = _missing_reason(out, limits, cell_timeout).replace(
-                        "no se ejecutó: una celda anterior", "esta celda")
-                else:
-                    result.feedback[name] = _legacy_message(rec.get("error"))
-            elif rec.get("datos") is None:
-                result.feedback[name] = ("la comprobación no produjo datos"
-                                         + (f" (la celda lanzó {rec['error'][:300]})" if rec.get("error") else "")
-                                         + "; ¿se modificó el entorno de la comprobación?")
+    for number, name in numbers.items():
+        rec = out.records.get(number)
+        if name in tampering:
+            result.feedback[name] = ("manipulación detectada en el código de la entrega: "
+                                     + "; ".join(tampering[name][:3]) + ". Esta comprobación no cuenta.")
+        elif rec is None:
+            result.feedback[name] = _missing_reason(out, limits, cell_timeout)
+        elif mode != "sondas":
+            if rec.get("error") is None and rec.get("ejecutada", True):
+                result.scores[name] = checks[name]["puntos"]
+            elif rec.get("error") is None:  # la celda misma no terminó (tiempo o núcleo muerto)
+                result.feedback[name] = _missing_reason(out, limits, cell_timeout).replace(
+                    "no se ejecutó: una celda anterior", "esta celda")
             else:
-                ok, message = worker.judge(lab_id(lab), name, rec["datos"])
-                if ok:
-                    result.scores[name] = checks[name]["puntos"]
-                else:
-                    result.feedback[name] = message or "falló"
-    finally:
-        judges.release(worker)
+                result.feedback[name] = _legacy_message(rec.get("error"))
+        elif rec.get("datos") is None:
+            result.feedback[name] = ("la comprobación no produjo datos"
+                                     + (f" (la celda lanzó {rec['error'][:300]})" if rec.get("error") else "")
+                                     + "; ¿se modificó el entorno de la comprobación?")
+        else:
+            ok, message = worker.judge(lab_id(lab), name, rec["datos"])
+            if ok:
+                result.scores[name] = checks[name]["puntos"]
+            else:
+                result.feedback[name] = message or "falló"
     for c in prepared["cells"]:
         if c.get("metadata", {}).get("curso", {}).get("reinsertada"):
             result.warnings.setdefault(c["metadata"]["curso"]["comprueba"], []).append(

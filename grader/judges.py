@@ -81,6 +81,11 @@ class JudgeWorker:
                 pass
             self.proc = None
 
+    def start(self) -> None:
+        """Arranca el proceso si no corre (para que arranque mientras la entrega se ejecuta)."""
+        if self.proc is None or self.proc.poll() is not None:
+            self._start()
+
     def judge(self, lab: str, exercise: str, encoded: str) -> tuple[bool, str]:
         """``(pasó, mensaje)`` del juez de ``lab``/``exercise`` sobre los datos codificados."""
         if self.proc is None or self.proc.poll() is not None:

@@ -200,6 +200,86 @@ def test_alt_check_catches_its_cases():
 
 
 # ---------------------------------------------------------------------------
+# Regla 8 · Una exactitud entrenada supera su umbral por más que su dispersión
+# ---------------------------------------------------------------------------
+
+_EXACTITUD_RE = re.compile(r"(?<![a-z])acc|exactitud|acierto", re.IGNORECASE)
+
+
+def umbrales_entrenados(codigo: str) -> list[tuple[int, float]]:
+    """(línea, umbral) de cada ``assert exactitud > 0.8`` (una exactitud comparada con una constante)."""
+    import ast
+
+    try:
+        arbol = ast.parse(normas._limpiar_magias(codigo))
+    except SyntaxError:
+        return []
+    out = []
+    for nodo in ast.walk(arbol):
+        if isinstance(nodo, ast.Assert) and isinstance(nodo.test, ast.Compare) and len(nodo.test.ops) == 1:
+            izq, op, der = nodo.test.left, nodo.test.ops[0], nodo.test.comparators[0]
+            if (isinstance(op, (ast.Gt, ast.GtE)) and isinstance(der, ast.Constant)
+                    and isinstance(der.value, float) and 0 < der.value < 1
+                    and _EXACTITUD_RE.search(ast.unparse(izq))):
+                out.append((nodo.lineno, der.value))
+    return out
+
+
+def problemas_margen(celda: dict, codigo: str) -> list[str]:
+    """Cada umbral de una exactitud entrenada lleva en los metadatos de su celda las medidas de al
+    menos 5 semillas, ``{"curso": {"margen": {"umbral": 0.82, "medidas": [...]}}}``, y las supera
+    por más que su desviación estándar."""
+    import numpy as np
+
+    out = []
+    margen = celda.get("metadata", {}).get("curso", {}).get("margen")
+    for linea, umbral in umbrales_entrenados(codigo):
+        if not isinstance(margen, dict) or "medidas" not in margen:
+            out.append(f"línea {linea}: umbral {umbral} sin las medidas de 5 semillas en los metadatos "
+                       "(curso.margen = {umbral, medidas})")
+            continue
+        v = np.asarray(margen["medidas"], dtype=float)
+        if margen.get("umbral") != umbral:
+            out.append(f"línea {linea}: el umbral {umbral} no es el de curso.margen ({margen.get('umbral')})")
+        elif v.size < 5:
+            out.append(f"línea {linea}: curso.margen tiene {v.size} semillas; hacen falta al menos 5")
+        elif not (v.min() > umbral and v.mean() - umbral > v.std(ddof=1)):
+            out.append(f"línea {linea}: {v.mean():.3f} ± {v.std(ddof=1):.3f} (mín. {v.min():.3f}) no supera "
+                       f"{umbral} por más que su dispersión")
+    return out
+
+
+def test_trained_accuracy_thresholds_have_margins():
+    """Norma 8, en los capítulos (los umbrales de los laboratorios los revisa el calificador)."""
+    problemas = {}
+    for ruta in CUADERNOS:
+        if ruta.parent.name != "chapters":
+            continue
+        nb = notebooks.load(ruta)
+        if not any(".fit(" in normas.fuente(c) for c in nb["cells"]):
+            continue
+        for i, celda in enumerate(nb["cells"]):
+            if celda["cell_type"] == "code":
+                for p in problemas_margen(celda, normas.fuente(celda)):
+                    problemas.setdefault(_nombre(ruta), []).append(f"celda {i} ({celda.get('id', 'sin id')}): {p}")
+    assert not problemas, "exactitudes afirmadas sin margen medido:\n" + _informe(problemas)
+
+
+def test_margin_check_catches_its_cases():
+    codigo = "assert acc_test > 0.82"
+    assert umbrales_entrenados(codigo) == [(1, 0.82)]
+    assert not umbrales_entrenados("assert error_max < 1e-7") and not umbrales_entrenados("assert n > 0.5")
+    sin = {"cell_type": "code", "metadata": {}}
+    assert problemas_margen(sin, codigo)
+    justo = {"cell_type": "code", "metadata": {"curso": {"margen": {"umbral": 0.82, "medidas": [0.80, 0.97, 0.96, 0.96, 0.91]}}}}
+    assert problemas_margen(justo, codigo), "una semilla no llega al umbral"
+    pocas = {"cell_type": "code", "metadata": {"curso": {"margen": {"umbral": 0.82, "medidas": [0.90, 0.91, 0.92]}}}}
+    assert problemas_margen(pocas, codigo)
+    bien = {"cell_type": "code", "metadata": {"curso": {"margen": {"umbral": 0.82, "medidas": [0.86, 0.87, 0.85, 0.88, 0.86]}}}}
+    assert problemas_margen(bien, codigo) == []
+
+
+# ---------------------------------------------------------------------------
 # Regla 9 · Figuras: épocas desde 1, sin amarillo de viridis
 # ---------------------------------------------------------------------------
 

@@ -77,15 +77,23 @@ def test_no_regionalisms():
 # Regla 5 · Una convención para los números
 # ---------------------------------------------------------------------------
 
+def _es_latex(problema: str) -> bool:
+    return problema.startswith(("decimal con coma en LaTeX", "porcentaje en LaTeX"))
+
+
+def _es_glue(problema: str) -> bool:
+    return problema.startswith("formato de glue")
+
+
 def test_latex_decimals_use_a_point():
     """Ni ``0{,}5`` ni ``10\\%`` sin ``\\,`` en las fórmulas (de la prosa o del código)."""
     def latex(texto, celda):
-        out = [p for p in normas.problemas_numeros_prosa(texto) if "LaTeX" in p] if celda["cell_type"] == "markdown" else []
+        out = [p for p in normas.problemas_numeros_prosa(texto) if _es_latex(p)] if celda["cell_type"] == "markdown" else []
         return out + [f"decimal con coma en LaTeX «{m.group(0)}»" for m in normas._LATEX_COMA_RE.finditer(texto)
                       if celda["cell_type"] == "code"]
     problemas = _por_celda(latex)
     for pagina in PAGINAS:
-        if p := [x for x in normas.problemas_numeros_prosa(pagina.read_text(encoding="utf-8")) if "LaTeX" in x]:
+        if p := [x for x in normas.problemas_numeros_prosa(pagina.read_text(encoding="utf-8")) if _es_latex(x)]:
             problemas[_nombre(pagina)] = p
     assert not problemas, "decimales en LaTeX con coma o «%» sin \\,:\n" + _informe(problemas)
 
@@ -93,11 +101,11 @@ def test_latex_decimals_use_a_point():
 def test_prose_numbers_follow_the_convention():
     """En la prosa: punto decimal, miles agrupados con U+00A0 (no con coma ni sin agrupar) y U+00A0 antes de «%»."""
     def prosa(texto, celda):
-        return [p for p in normas.problemas_numeros_prosa(texto) if "LaTeX" not in p and "glue" not in p]
+        return [p for p in normas.problemas_numeros_prosa(texto) if not _es_latex(p) and not _es_glue(p)]
     problemas = _por_celda(prosa, tipos=("markdown",))
     for pagina in PAGINAS:
         if p := [x for x in normas.problemas_numeros_prosa(pagina.read_text(encoding="utf-8"))
-                 if "LaTeX" not in x and "glue" not in x]:
+                 if not _es_latex(x) and not _es_glue(x)]:
             problemas[_nombre(pagina)] = p
     assert not problemas, "números fuera de la convención en la prosa:\n" + _informe(problemas)
 
@@ -105,7 +113,7 @@ def test_prose_numbers_follow_the_convention():
 def test_glue_formats_follow_the_convention():
     """``{glue:text}`x:.1%` `` pega el «%» y ``:,`` separa miles con coma: se glue-a el texto de
     ``utils.book.percent`` / ``number`` (o de ``group_digits``)."""
-    problemas = _por_celda(lambda texto, celda: [p for p in normas.problemas_numeros_prosa(texto) if "glue" in p],
+    problemas = _por_celda(lambda texto, celda: [p for p in normas.problemas_numeros_prosa(texto) if _es_glue(p)],
                            tipos=("markdown",))
     assert not problemas, "formatos de glue fuera de la convención:\n" + _informe(problemas)
 

@@ -171,7 +171,10 @@ def problemas_numeros_prosa(texto: str) -> list[str]:
                    "punto decimal y miles con espacio fino (U+00A0)")
     for m in _MILES_SIN_AGRUPAR_RE.finditer(prosa):
         out.append(f"entero sin agrupar «{m.group(0)}» en «…{_contexto(prosa, m)}…»: agrupa de tres en tres con U+00A0")
-    for m in _PCT_PEGADO_RE.finditer(prosa):
+    for m in re.finditer(r"\\u00a0|\\xa0|\\N\{NO-BREAK SPACE\}", prosa):
+        out.append(f"escape «{m.group(0)}» escrito en la prosa (se vería tal cual) en «…{_contexto(prosa, m)}…»: "
+                   "escribe el carácter U+00A0 (`python -m _ext.normas --corregir-espacios` con un espacio normal)")
+    for m in _PCT_PEGADO_RE.finditer(re.sub(r"\\u00a0|\\xa0", "\u00a0", prosa)):
         out.append(f"«%» sin espacio en «…{_contexto(prosa, m)}…»: escribe 10.07 % (U+00A0)")
     for patron in (_PCT_ESPACIO_RE, _MILES_ESPACIO_RE):
         for m in patron.finditer(prosa):

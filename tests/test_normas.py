@@ -377,7 +377,7 @@ def test_register_allowlist_for_quotations():
     "con un peso de 0,3 en GoogLeNet", "tiene 163,696 parámetros", "hay 10000 imágenes",
     "supera el 98.3% de exactitud", "llega al 88 % de exactitud", "de 60 000 imágenes",
     "$$\\text{error} = 10.07\\%$$", "{glue:text}`x_acc:.1%`", "{glue:text}`x_n:,`", "{glue:text}`x_n:,.0f`",
-    "```{glossary}\nTérmino\n  Definición con 1,2 millones.\n```",
+    "```{glossary}\nTérmino\n  Definición con 1,2 millones.\n```", "con 1\\u00a0000 ejemplos",
 ])
 def test_number_check_catches(texto):
     assert normas.problemas_numeros_prosa(texto), texto

@@ -4,8 +4,9 @@ Dentro del sandbox la carpeta del curso se tapa entera y en su lugar se monta, d
 solo lectura, una copia podada para ese laboratorio (:func:`course_copy`):
 
 - ``utils/`` solo con los módulos permitidos (``DEFAULT_ALLOWED`` y el metadato
-  ``curso.permitidos`` del laboratorio): las implementaciones de referencia que el
-  laboratorio prohíbe no existen, así que «usar la referencia» es imposible;
+  ``curso.permitidos`` del laboratorio, más lo que estos importan al cargarse): las
+  implementaciones de referencia que el laboratorio prohíbe no existen, así que
+  «usar la referencia» es imposible;
 - ``grader/`` solo con la API y las comprobaciones de **ese** laboratorio;
 - ni ``labs/`` (los laboratorios fuente tienen las soluciones), ni ``chapters/``,
   ni ``tests/``, ni ``.git``.
@@ -39,6 +40,42 @@ def allowed_modules(reference: dict) -> set[str]:
     return set(DEFAULT_ALLOWED) | {m.split(".")[-1] for m in extra if isinstance(m, str)}
 
 
+def _top_level_utils_imports(path: Path) -> set[str]:
+    """Módulos de ``utils`` que ``path`` importa al cargarse (no los que importa dentro de funciones)."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module:
+                found.add(node.module.split(".")[0])
+            elif node.level == 1:
+                found |= {a.name for a in node.names}
+            elif node.module and node.module.startswith("utils."):
+                found.add(node.module.split(".")[1])
+            elif node.module == "utils":
+                found |= {a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("utils.")}
+    return found
+
+
+def with_dependencies(allowed: set[str]) -> set[str]:
+    """``allowed`` más los módulos de ``utils`` que estos importan al cargarse (p. ej. ``data`` → ``counting``)."""
+    out, todo = set(allowed) | {"__init__"}, list(allowed) + ["__init__"]
+    while todo:
+        path = ROOT / "utils" / f"{todo.pop()}.py"
+        for dep in _top_level_utils_imports(path) - out:
+            if (ROOT / "utils" / f"{dep}.py").is_file():
+                out.add(dep)
+                todo.append(dep)
+    return out
+
+
 def _copy(src: Path, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dst)
@@ -50,7 +87,7 @@ def course_copy(lab: str, reference: dict, mode: str) -> Path:
 
     Se construye una vez por laboratorio y modo en cada proceso del calificador.
     """
-    allowed = allowed_modules(reference)
+    allowed = with_dependencies(allowed_modules(reference))
     key = (lab, mode, tuple(sorted(allowed)))
     with _LOCK:
         if key in _CACHE and _CACHE[key].is_dir():

@@ -151,6 +151,11 @@ def test_course_copy_is_pruned():
                       "grader/labs/lab02.py", "grader/judges.py", "utils/grade.py"):
         assert forbidden not in files, forbidden
     assert not any(f.startswith(("labs/", "chapters/", "tests/", ".git")) for f in files)
+    # lo permitido se importa dentro de la copia (utils.data necesita utils.counting al cargarse)
+    code = "import utils, utils.book, utils.checks, utils.data, utils.device, utils.validation, grader.api, grader.labs.lab01"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=copy, env={**os.environ, "PYTHONPATH": str(copy)},
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-1500:]
     legacy = copies.course_copy("lab01_regresion_logistica", reference, "legado")
     assert (legacy / "utils" / "activations.py").is_file() and not (legacy / "labs").exists()
 

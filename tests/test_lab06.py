@@ -7,7 +7,6 @@ errores típicos, y se llama a ``check`` como lo haría la celda de comprobació
 Lo que se entrena es poco (dos épocas del ejercicio 5, dos veces).
 """
 
-import copy
 import os
 import time
 

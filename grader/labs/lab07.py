@@ -10,7 +10,7 @@ serie, que el cuaderno nunca usa: la nota depende solo del modelo.
 
 import numpy as np
 
-from grader.api import exercise, get
+from grader.api import exercise
 
 LAB = "lab07"
 

@@ -275,16 +275,16 @@ def count_flops(model) -> CountTable:
 
 
 def format_count(n: int) -> str:
-    """Escribe un número grande de forma legible en español.
+    """Escribe un número grande de forma legible, con la convención del libro.
 
     >>> format_count(15_470_264_320)
-    '15,47 × 10⁹'
-    >>> format_count(61_706)
-    '61 706'
+    '15.47 × 10⁹'
+    >>> format_count(61_706) == "61\u00a0706"
+    True
     """
     for power, sup in ((12, "¹²"), (9, "⁹"), (6, "⁶")):
         if abs(n) >= 10 ** power:
-            return f"{n / 10 ** power:.2f}".replace(".", ",") + f" × 10{sup}"
+            return f"{n / 10 ** power:.2f} × 10{sup}"       # punto decimal, como todo el libro
     return _group(n)
 
 
@@ -406,8 +406,8 @@ def _size_of(weights) -> int:
 
 
 def _group(n: int) -> str:
-    """61706 → '61 706' (separador de miles con espacio, como en español)."""
-    return f"{n:,}".replace(",", " ")
+    """61706 → '61 706' (miles separados por un espacio que no se corta, U+00A0)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _shape_text(shape) -> str:
@@ -415,4 +415,4 @@ def _shape_text(shape) -> str:
         return "?"
     if isinstance(shape, list):  # varias salidas, p. ej. LSTM(return_state=True)
         return ", ".join(f"[{_shape_text(s)}]" for s in shape)
-    return " × ".join("?" if d is None else str(d) for d in shape)
+    return " × ".join("?" if d is None else _group(int(d)) for d in shape)

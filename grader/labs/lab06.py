@@ -114,8 +114,9 @@ def _block_model(d, name, shape, args, hint=""):
     rec = d if isinstance(d, dict) else {}
     if "__error__" in rec:
         msg = str(rec.get("mensaje") or "").strip()
-        raise c.CheckFailed(f"Tu `{name}` lanzó un error al aplicarla a x de forma (lote, *{tuple(shape)}) con los "
-                            f"argumentos {tuple(args)}: {rec['__error__']}" + (f": {msg}" if msg else "")
+        con = f" con los argumentos {tuple(args)}" if args else ""
+        raise c.CheckFailed(f"Tu `{name}` lanzó un error al aplicarla a x de forma {_lote(shape)}{con}: "
+                            f"{rec['__error__']}" + (f": {msg}" if msg else "")
                             + ("" if msg.endswith(".") else ".") + pista)
     if "__no_tensor__" in rec:
         raise c.CheckFailed(f"`{name}` debe devolver el tensor de salida (lo que devuelve llamar a la última capa "
@@ -127,6 +128,11 @@ def _block_model(d, name, shape, args, hint=""):
     m = _rebuild(d, name)
     c.check_true(isinstance(m, keras.Model), f"`{name}` no dio un modelo de Keras.")
     return m
+
+
+def _lote(forma) -> str:
+    """``(6, 6, 4)`` → ``"(lote, 6, 6, 4)"``, la forma de un lote de esas imágenes."""
+    return "(lote, " + ", ".join(str(n) for n in forma) + ")"
 
 
 def _output_shape(m):
@@ -191,7 +197,7 @@ def inception_judge(d):
         m = _block_model(dato, "inception_module", forma, f, _INCEPTION_HINT)
         esperada = (None, *forma[:2], f1 + f3 + f5 + fp)
         c.check_true(_output_shape(m) == esperada,
-                     f"Con x de forma (lote, *{forma}) y filtros {f}, la salida debe tener forma {esperada}; la tuya "
+                     f"Con x de forma {_lote(forma)} y filtros {f}, la salida debe tener forma {esperada}; la tuya "
                      f"tiene {_output_shape(m)}. Usa padding='same' en todas las capas (también en el pooling, con "
                      "strides=1) y concatena por el eje de los canales (axis=-1).")
         c.check_true(not m.non_trainable_weights,
@@ -248,7 +254,7 @@ def identity_judge(d):
         ch = forma[-1]
         m = _block_model(dato, "identity_block", forma, (), _IDENTITY_HINT)
         c.check_true(_output_shape(m) == (None, *forma),
-                     f"Con x de forma (lote, *{forma}) la salida debe tener la misma forma; la tuya tiene "
+                     f"Con x de forma {_lote(forma)} la salida debe tener la misma forma; la tuya tiene "
                      f"{_output_shape(m)}. Usa {ch} filtros (x.shape[-1]) y padding='same' en las dos convoluciones.")
         _check_no_bn(m)
         m_ref = _reference(ref.residual_block, forma, ch, stride=1, batch_norm=False)
@@ -298,7 +304,7 @@ def projection_judge(d):
         m = _block_model(dato, "projection_block", forma, (n, st), _PROJECTION_HINT)
         esperada = (None, -(-forma[0] // st), -(-forma[1] // st), n)
         c.check_true(_output_shape(m) == esperada,
-                     f"Con x de forma (lote, *{forma}), filters={n} y stride={st}, la salida debe tener forma "
+                     f"Con x de forma {_lote(forma)}, filters={n} y stride={st}, la salida debe tener forma "
                      f"{esperada}; la tuya tiene {_output_shape(m)}. El paso va en la primera 3×3 y en la proyección "
                      "1×1, con padding='same' en las 3×3.")
         _check_no_bn(m)
@@ -374,7 +380,7 @@ def option_a_judge(d):
         m = _block_model(dato, "option_a_block", forma, (n, st), _OPTION_A_HINT)
         esperada = (None, -(-forma[0] // st), -(-forma[1] // st), n)
         c.check_true(_output_shape(m) == esperada,
-                     f"Con x de forma (lote, *{forma}), filters={n} y stride={st}, la salida debe tener forma "
+                     f"Con x de forma {_lote(forma)}, filters={n} y stride={st}, la salida debe tener forma "
                      f"{esperada}; la tuya tiene {_output_shape(m)}. La rama principal es la del ejercicio 3 (paso en "
                      f"la primera 3×3) y el atajo debe quedar de {esperada[1]}×{esperada[2]}×{n}.")
         m_ref = _reference(ref.residual_block, forma, n, stride=st, batch_norm=False, shortcut="A")

@@ -231,3 +231,11 @@ def test_exigir_aislamiento_without_bwrap(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "utils.grade", str(tmp_path / "x.ipynb"),
                            "--csv", str(tmp_path / "c.csv")], cwd=ROOT, capture_output=True, text=True, env=env)
     assert proc.stdout.startswith("AVISO: SIN AISLAMIENTO"), proc.stdout
+
+
+def test_meaningful_tail_for_the_csv():
+    from grader import harness
+
+    text = "\x1b[31m....\x1b[0m\n\nTraceback (most recent call last):\n  ...\nOSError: sin espacio\n.........\n   \n"
+    assert harness.meaningful_tail(text, lines=2) == "Traceback (most recent call last): ⏎ OSError: sin espacio"
+    assert harness.meaningful_tail("") == ""

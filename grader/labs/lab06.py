@@ -389,7 +389,7 @@ def option_a_judge(d):
         n_est = sum(int(np.prod(v.shape)) for v in m.trainable_weights)
         c.check_true(n_est != n_ref + ch * n + n,
                      f"Tu atajo tiene {ch * n + n} parámetros: es la proyección 1×1 del ejercicio 3 (opción B). "
-                     "La opción A no aprende nada en el atajo: submuestrea x y rellena con ceros los canales que faltan.")
+                     "La opción A no aprende nada en el atajo: toma un píxel de cada `stride` y rellena con ceros los canales que faltan.")
         c.check_true(n_est == n_ref,
                      f"Tu bloque tiene {n_est} parámetros entrenables y debería tener {n_ref}: las dos 3×3 de la rama "
                      f"principal ({9 * ch * n + n} y {9 * n * n + n}, con sesgo) y nada más, porque el atajo de la "

@@ -117,6 +117,7 @@ def test_each_wrong_answer_fails_its_own_check(oficial, exercise, cell_id, wrong
     run(ns, src, cell_id)
     if exercise == "train_lenet5":           # la incorrecta no compila: la celda de entrenamiento falla
         ns.pop("model")
+        ns.pop("history")
         run(ns, notebooks._source(next(c for c in cells() if c["id"] == "entrenar")), swallow=True)
     res = grade(ns)
     assert res[exercise][0] == 0, f"la respuesta incorrecta de «{exercise}» ({cell_id}) pasó"
@@ -195,11 +196,14 @@ def test_training_on_the_notebook_test_images_does_not_pass(oficial):
 
 
 def test_categorical_crossentropy_with_integer_labels_reports_the_real_error(oficial):
+    # Su celda de entrenamiento lanza: `model` queda sin entrenar y `history` sin definir.
     ns = variant(oficial, '''
 def train_lenet5(model, x, y):
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model.fit(x, y, epochs=3, batch_size=64, verbose=0)
 ''')
+    ns.pop("history")
+    ns["model"] = ns["build_lenet5"]()
     msg = grade(ns, only={"train_lenet5"})["train_lenet5"][1]
     assert "lanzó un error" in msg and "sparse_categorical_crossentropy" in msg and "Todavía no completaste" not in msg
 

@@ -130,3 +130,30 @@ def decode_targets(ids) -> list:
     if ids.ndim == 3:                                   # probabilidades: el carácter más probable
         ids = ids.argmax(axis=-1)
     return ["".join(OUTPUT_CHARS[int(k)] for k in fila) for fila in ids]
+
+
+def months(isos) -> np.ndarray:
+    """Mes (0 = enero, …, 11 = diciembre) de cada fecha ISO, forma ``(n,)``.
+
+    >>> months(["2021-03-03", "1999-12-31"]).tolist()
+    [2, 11]
+    """
+    return np.array([int(s[5:7]) - 1 for s in isos], dtype="int32")
+
+
+def one_hot_with_positions(texts, length: int, pe) -> np.ndarray:
+    """Entrada del laboratorio 8: cada carácter *one-hot* seguido de su codificación posicional.
+
+    ``pe`` es una codificación posicional de forma ``(length, d_pe)``. Devuelve
+    un arreglo ``float32`` de forma ``(n, length, len(INPUT_CHARS) + d_pe)``; las
+    posiciones de relleno tienen el *one-hot* en cero y conservan su codificación.
+
+    >>> one_hot_with_positions(["1/2"], 4, np.zeros((4, 2))).shape
+    (1, 4, 40)
+    """
+    pe = np.asarray(pe, dtype="float32")
+    if pe.ndim != 2 or pe.shape[0] != length:
+        raise ValueError(f"`pe` debe tener forma (length, d_pe) = ({length}, d_pe); tiene forma {pe.shape}.")
+    ids = encode_inputs(texts, length)
+    uno = np.eye(len(INPUT_CHARS) + 1, dtype="float32")[ids][:, :, 1:]     # el relleno queda en ceros
+    return np.concatenate([uno, np.broadcast_to(pe, (len(texts), *pe.shape))], axis=-1)

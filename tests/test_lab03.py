@@ -230,3 +230,10 @@ return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=60, ba
 '''
     res = grade(variant(oficial, "train_model", code))
     assert res["train_model"][0] == 0 and texto in res["train_model"][1]
+
+
+def test_threshold_has_a_margin_larger_than_the_seed_spread():
+    from grader.labs import lab03
+
+    m = np.array(lab03.MEDIDAS)
+    assert len(m) >= 5 and m.min() - lab03.UMBRAL > m.max() - m.min()

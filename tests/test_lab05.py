@@ -241,3 +241,11 @@ def c3_mask(table, n_in=6, f=5):
 ''')
     msg = grade(ns, only={"c3_mask"})["c3_mask"][1]
     assert "(5, 5, 6, 16)" in msg
+
+
+@pytest.mark.parametrize("umbral, medidas", [("UMBRAL_MODERNA", "MEDIDAS_MODERNA"), ("UMBRAL_CLASICA", "MEDIDAS_CLASICA")])
+def test_thresholds_have_a_margin_larger_than_the_seed_spread(umbral, medidas):
+    from grader.labs import lab05
+
+    m = np.array(getattr(lab05, medidas))
+    assert len(m) >= 5 and m.min() - getattr(lab05, umbral) > m.max() - m.min()

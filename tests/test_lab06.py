@@ -356,3 +356,15 @@ def test_student_copy_fails_every_check_with_unfinished_message(lab):
     for name, cell in _solution_cells(lab["nb"]).items():
         if name != "resnet_fashion":
             k.run(cell.source)
+
+
+def test_threshold_has_a_margin_larger_than_the_seed_spread():
+    """Norma 8: 11 entrenamientos medidos (dos órdenes de creación de las capas) superan el umbral con margen."""
+    import numpy as np
+
+    from grader.labs import lab06
+
+    m = np.array(lab06.MEDIDAS)
+    assert len(m) >= 5 and m.min() > lab06.UMBRAL
+    assert m.min() - lab06.UMBRAL > m.max() - m.min()
+    assert m.mean() - lab06.UMBRAL > m.std(ddof=1)

@@ -335,3 +335,15 @@ model.fit(relativa(X_tr), (y_tr - X_tr[:, -1, 0]) / ESCALA, epochs=cfg["epochs"]
     _, error = k.check("pronostico_co2")
     assert error and "`LARGO`" in error[1], error
     _restore(k, lab["nb"], "pronostico_co2")
+
+
+def test_target_has_a_margin_larger_than_the_seed_spread():
+    """Norma 8: el cociente MAE / línea base de 5 semillas queda por debajo de la meta con margen."""
+    import numpy as np
+
+    from grader.labs import lab07
+
+    m = np.array(lab07.MEDIDAS)
+    assert len(m) >= 5 and m.max() < lab07.META
+    assert lab07.META - m.max() > m.max() - m.min()
+    assert lab07.META - m.mean() > m.std(ddof=1)

@@ -151,14 +151,40 @@ def check_cells(nb: dict) -> dict[int, str]:
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 
 
+def _read_regular_file(path: Path) -> bytes | None:
+    """Contenido de ``path`` si es un archivo normal (sin seguir enlaces, sin bloquearse en un
+    tubo), leído con un tope de bytes; ``None`` si no es un archivo normal."""
+    import os
+    import stat
+
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        return None
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, total = [], 0
+        while total <= MAX_NOTEBOOK_BYTES:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def load_submission(path: Path) -> tuple[dict | None, str]:
     """``(cuaderno, "")`` o ``(None, mensaje de error en español)``; nunca lanza."""
     if path.suffix.lower() != ".ipynb":
         return None, "error: no es un cuaderno de Jupyter (.ipynb)"
     try:
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raw = _read_regular_file(path)
+        if raw is None:
+            return None, "error: no es un archivo normal (¿un enlace simbólico o un tubo?); no se abrió"
+        if len(raw) > MAX_NOTEBOOK_BYTES:
             return None, f"error: el cuaderno pesa más de {MAX_NOTEBOOK_BYTES // 2**20} MiB"
-        raw = path.read_bytes()
         nb = json.loads(raw.decode("utf-8"))
         if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
             raise ValueError

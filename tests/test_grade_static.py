@@ -239,3 +239,17 @@ def test_meaningful_tail_for_the_csv():
     text = "\x1b[31m....\x1b[0m\n\nTraceback (most recent call last):\n  ...\nOSError: sin espacio\n.........\n   \n"
     assert harness.meaningful_tail(text, lines=2) == "Traceback (most recent call last): ⏎ OSError: sin espacio"
     assert harness.meaningful_tail("") == ""
+
+
+def test_submissions_that_are_not_regular_files_are_not_opened(tmp_path):
+    import os
+
+    fifo = tmp_path / "lab01_tubo.ipynb"
+    os.mkfifo(fifo)
+    link = tmp_path / "lab01_enlace.ipynb"
+    link.symlink_to(ROOT / "labs" / "lab01_regresion_logistica.ipynb")
+    for p in (fifo, link):
+        nb, error = submission.load_submission(p)  # no se bloquea en el tubo ni sigue el enlace
+        assert nb is None and "no es un archivo normal" in error
+    files, _ = grade.collect([str(tmp_path)])
+    assert files == []

@@ -18,8 +18,9 @@ LAB = "lab08"
 LARGO = 36            # caracteres de entrada del ejercicio 7
 D_PE = 16             # componentes de la codificación posicional del ejercicio 7
 SEMILLA_JUEZ = 2026   # fechas del juez (el cuaderno usa las semillas 10 y 11)
-# Exactitud mínima del ejercicio 7 en 2000 fechas del juez (ver UMBRAL en el informe del issue 23).
-UMBRAL = 0.80
+# Exactitud mínima del ejercicio 7 en 2000 fechas del juez. La solución oficial, con semillas 0–4, da
+# 0.950 ± 0.013 en 2000 fechas nuevas (de 0.936 a 0.968): el umbral queda 0.086 por debajo del peor caso.
+UMBRAL = 0.85
 
 
 # ---------------------------------------------------------------------------
@@ -97,7 +98,11 @@ def softmax_judge(d):
                      f"Tu softmax normaliza sobre el eje {eje}; debe hacerlo sobre el ÚLTIMO eje (axis=-1), "
                      "de modo que cada fila sume 1. Usa keepdims=True para que la división se difunda bien.")
     c.check_close(p, ref(z), what="softmax(z)", hint="exp(z) / suma de exp(z) sobre el último eje.")
-    g = _array(d["grande"], "softmax", 1, grande.shape, "softmax([1000, 1001, 999])")
+    r = d["grande"]
+    c.check_true(not (isinstance(r, np.ndarray) and r.shape == grande.shape and not np.all(np.isfinite(r))),
+                 "softmax([1000, 1001, 999]) da NaN o infinitos porque exp(1000) desborda: resta el máximo de "
+                 "cada fila antes de exp (no cambia el resultado).")
+    g = _array(r, "softmax", 1, grande.shape, "softmax([1000, 1001, 999])")
     c.check_close(g, ref(grande), what="softmax([1000, 1001, 999])",
                   hint="exp(1000) desborda: resta el máximo de cada fila antes de exp (no cambia el resultado).")
 
@@ -167,11 +172,9 @@ def attention_judge(d):
         escalados = qq @ np.swapaxes(kk, -1, -2) / np.sqrt(qq.shape[-1])
         if m is not None:
             tipicos = [(_softmax(escalados + 1e9 * ~m),
-                        "Sumaste la máscara con el signo equivocado: las posiciones tapadas (mask == False) deben "
-                        "recibir un puntaje MUY NEGATIVO (−1e9) para que el softmax les dé peso 0, no muy positivo."),
-                       (_softmax(np.where(m, -1e9, escalados)),
-                        "La máscara está al revés: True quiere decir que la consulta PUEDE mirar esa clave. "
-                        "Tapa los puntajes donde la máscara es False."),
+                        "La máscara tiene el signo (o el sentido) equivocado: tu atención mira SOLO las claves tapadas. "
+                        "True quiere decir que la consulta PUEDE mirar esa clave; las posiciones con mask == False "
+                        "deben recibir un puntaje MUY NEGATIVO (−1e9), para que el softmax les dé peso 0."),
                        (_softmax(escalados),
                         "No usaste la máscara: los pesos de las claves tapadas (mask == False) deben ser 0.")]
             for mala, mensaje in tipicos:
@@ -222,7 +225,7 @@ def heads_judge(d):
 
 @exercise(LAB, "positional_encoding", points=1)
 def pe_probe(s):
-    return {"a": s.call("positional_encoding", 7, 10), "b": s.call("positional_encoding", 5, 4)}
+    return {"a": s.call("positional_encoding", 7, 10), "b": s.call("positional_encoding", 3, 4)}
 
 
 def _pe_judge(d):
@@ -398,8 +401,8 @@ def month_judge(d):
     c.check_true(p.shape == (len(textos), 12),
                  f"El modelo debe dar 12 probabilidades por fecha, forma ({len(textos)}, 12); da {p.shape}.")
     exactitud = float(np.mean(p.argmax(axis=1) == dates.months(iso)))
-    print(f"Exactitud en {len(textos)} fechas nuevas que el cuaderno no usa: {exactitud:.3f} "
-          f"(se pide al menos {UMBRAL:.2f})")
+    n = f"{len(textos):,}".replace(",", "\u00a0")
+    print(f"Exactitud en {n} fechas nuevas que el cuaderno no usa: {exactitud:.3f} (se pide al menos {UMBRAL:.2f})")
     c.check_true(exactitud >= UMBRAL,
-                 f"Tu modelo acierta el mes en el {100 * exactitud:.1f} % de las fechas nuevas; se pide al menos "
-                 f"{100 * UMBRAL:.0f} %. Revisa que uses tu encoder_block, Adam(3e-3) y las épocas de cfg['epochs'].")
+                 f"Tu modelo acierta el mes en el {100 * exactitud:.1f}\u00a0% de las fechas nuevas; se pide al menos "
+                 f"{100 * UMBRAL:.0f}\u00a0%. Revisa que uses tu encoder_block, Adam(3e-3) y las épocas de cfg['epochs'].")

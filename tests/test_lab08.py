@@ -110,7 +110,7 @@ def test_each_wrong_answer_fails_its_own_check(fuente):
     ("scaled_scores", "def scaled_scores(q, k):\n    return q @ np.swapaxes(k, -1, -2)", "√d_k"),
     ("scaled_scores", "def scaled_scores(q, k):\n    return q @ np.swapaxes(k, -1, -2) / q.shape[-1]", "raíz"),
     ("attention", "def attention(q, k, v, mask=None):\n    s = scaled_scores(q, k)\n    if mask is not None:\n"
-                  "        s = s + np.where(mask, 0.0, 1e9)\n    w = softmax(s)\n    return w @ v, w", "signo equivocado"),
+                  "        s = s + np.where(mask, 0.0, 1e9)\n    w = softmax(s)\n    return w @ v, w", "signo"),
     ("attention", "def attention(q, k, v, mask=None):\n    s = scaled_scores(q, k)\n    if mask is not None:\n"
                   "        s = np.where(mask, -1e9, s)\n    w = softmax(s)\n    return w @ v, w", "signo"),
     ("attention", "def softmax(z):\n    e = np.exp(z - z.max(axis=0, keepdims=True))\n    return e / e.sum(axis=0, keepdims=True)",

@@ -71,6 +71,11 @@ def pick_scale(cpu: dict, gpu: dict) -> dict:
     scale = "GPU" if has_gpu() else "CPU"
     chosen = dict(gpu if scale == "GPU" else cpu)
     chosen["scale"] = scale
-    detalles = ", ".join(f"{k}={v}" for k, v in chosen.items() if k != "scale")
+    from utils.book import number
+
+    def _valor(v):  # enteros con la convención del libro: n_train=5 000
+        return number(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    detalles = ", ".join(f"{k}={_valor(v)}" for k, v in chosen.items() if k != "scale")
     print(f"Escala {scale}: {detalles}")
     return chosen

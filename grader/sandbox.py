@@ -156,8 +156,29 @@ def _hidden_roots() -> list[Path]:
     return [r for r in dict.fromkeys(roots) if r.exists()]
 
 
+_HELP: dict = {}
+
+
+def bwrap_supports(option: str) -> bool:
+    """``True`` si el bubblewrap instalado acepta ``option`` (``--size`` llegó en versiones recientes)."""
+    if "texto" not in _HELP:
+        try:
+            _HELP["texto"] = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            _HELP["texto"] = ""
+    return option in _HELP["texto"]
+
+
+def _sized(size: int) -> list[str]:
+    return ["--size", str(size)] if bwrap_supports("--size") else []
+
+
 def bwrap_args(course: Path, limits: Limits, hidden: list[Path] = ()) -> list[str]:
-    """Orden de bubblewrap para una entrega (sin el programa que corre dentro)."""
+    """Orden de bubblewrap para una entrega (sin el programa que corre dentro).
+
+    Sin ``--size`` (bubblewrap antiguo) los tmpfs no tienen tope: la entrega corre
+    igual, sin tope de disco, y :func:`sandbox_status` lo dice.
+    """
     if os.geteuid() == 0:
         namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     else:
@@ -167,14 +188,14 @@ def bwrap_args(course: Path, limits: Limits, hidden: list[Path] = ()) -> list[st
     roots = _hidden_roots()
     covered = roots + [Path("/tmp"), Path("/var/tmp")] + [Path(h) for h in hidden]
     for r in sorted(roots, key=lambda p: len(p.parts)):
-        args += ["--perms", "0755", "--size", str(16 * 2**20), "--tmpfs", str(r)]
-    args += ["--perms", "1777", "--size", str(64 * 2**20), "--tmpfs", "/dev/shm"]
+        args += ["--perms", "0755", *_sized(16 * 2**20), "--tmpfs", str(r)]
+    args += ["--perms", "1777", *_sized(64 * 2**20), "--tmpfs", "/dev/shm"]
     for t in ("/tmp", "/var/tmp"):
-        args += ["--perms", "1777", "--size", str(16 * 2**20), "--tmpfs", t]
+        args += ["--perms", "1777", *_sized(16 * 2**20), "--tmpfs", t]
     for h in hidden:
         h = Path(h)
         if h.is_dir() and not any(_inside(r, h) for r in roots):
-            args += ["--size", str(2**20), "--tmpfs", str(h)]
+            args += [*_sized(2**20), "--tmpfs", str(h)]
         elif h.is_file():
             args += ["--ro-bind", "/dev/null", str(h)]
     args += ["--ro-bind", str(course), COURSE]
@@ -189,7 +210,7 @@ def bwrap_args(course: Path, limits: Limits, hidden: list[Path] = ()) -> list[st
         chmod += [q for q in reversed(p.parents) if any(_inside(q, c) and q != c for c in covered)
                   and not any(_inside(q, b) for b in bound) and q not in chmod and not _inside(q, ROOT)]
     args += [x for q in chmod for x in ("--chmod", "0755", str(q))]
-    args += ["--perms", "1777", "--size", str(limits.disk_mb * 2**20), "--tmpfs", WORKDIR]
+    args += ["--perms", "1777", *_sized(limits.disk_mb * 2**20), "--tmpfs", WORKDIR]
     data = keras_datasets()
     if data is not None:
         args += ["--dir", f"{WORKDIR}/keras", "--chmod", "1777", f"{WORKDIR}/keras",
@@ -437,9 +458,10 @@ def sandbox_status() -> tuple[bool, str]:
                     lease.release()
                     shutil.rmtree(course, ignore_errors=True)
                 if ok:
+                    disk = ("un área escribible limitada" if bwrap_supports("--size") else
+                            "un área escribible SIN TOPE de disco (este bubblewrap no tiene --size)")
                     _STATUS.update(ok=True, msg="bubblewrap: sin red, sin ver el curso ni el lote, con la copia "
-                                                "podada del laboratorio y un área escribible limitada; memoria: "
-                                                + memory_mechanism())
+                                                f"podada del laboratorio y {disk}; memoria: " + memory_mechanism())
                 else:
                     _STATUS["msg"] = ("bubblewrap no pudo crear el sandbox (¿el núcleo no permite espacios de "
                                       f"nombres de usuario?): {err[-1] if err else 'sin mensaje'}")

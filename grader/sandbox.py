@@ -362,7 +362,13 @@ class MemoryGuard:
 
     def start(self, pid: int, on_exceed) -> None:
         if self.cgroup is not None:
-            return
+            try:
+                inside = str(pid) in (self.cgroup / "cgroup.procs").read_text().split()
+            except OSError:
+                inside = False
+            if inside:
+                return
+            self.cgroup = None  # no se pudo entrar en el cgroup: se vigila como sin cgroup
 
         def watch():
             while not self._stop.wait(0.2):

@@ -343,6 +343,7 @@ class MemoryGuard:
         self.cgroup: Path | None = None
         self._stop = threading.Event()
         self._thread = None
+        self._unused: Path | None = None
         root = _cgroup_root()
         if root is not None:
             with MemoryGuard._lock:
@@ -368,7 +369,7 @@ class MemoryGuard:
                 inside = False
             if inside:
                 return
-            self.cgroup = None  # no se pudo entrar en el cgroup: se vigila como sin cgroup
+            self._unused, self.cgroup = self.cgroup, None  # no entró en el cgroup: lo vigila el vigía
 
         def watch():
             while not self._stop.wait(0.2):
@@ -390,6 +391,11 @@ class MemoryGuard:
 
     def finish(self) -> None:
         self._stop.set()
+        if self._unused is not None:
+            try:
+                self._unused.rmdir()
+            except OSError:
+                pass
         if self._thread is not None:
             self._thread.join(timeout=5)
         if self.cgroup is not None:

@@ -153,6 +153,9 @@ def attention_judge(d):
     from utils.attention import scaled_dot_product_attention as ref
 
     q, k, v, mask, qc, causal = _attention_inputs()
+    for clave in ("sin", "con", "causal"):
+        if isinstance(d[clave], dict) and ("__falta__" in d[clave] or "__sin_resolver__" in d[clave]):
+            _status(d[clave], "attention", 3)
     if not _softmax_ok(d["softmax"]):
         raise c.CheckFailed("Tu `softmax` (ejercicio 1) falla y `attention` lo usa: arregla primero el ejercicio 1.")
     sc = d["scores"]
@@ -379,14 +382,14 @@ def month_judge(d):
     from utils import dates
     from utils.attention import positional_encoding
 
+    modelo = d["modelo"]
+    if isinstance(modelo, dict) and ("__falta__" in modelo or "__tipo__" in modelo):
+        raise c.CheckFailed("Todavía no completaste el ejercicio 7: guarda tu modelo de Keras entrenado en `model`.")
     pe = d["pe"]
     if not (isinstance(pe, np.ndarray) and pe.shape == (LARGO, D_PE)
             and np.allclose(pe, positional_encoding(LARGO, D_PE), atol=1e-5)):
         raise c.CheckFailed("Tu `positional_encoding` (ejercicio 5) falla y el modelo se entrenó con posiciones "
                             "equivocadas: arregla primero el ejercicio 5 y vuelve a entrenar.")
-    modelo = d["modelo"]
-    if isinstance(modelo, dict) and ("__falta__" in modelo or "__tipo__" in modelo):
-        raise c.CheckFailed("Todavía no completaste el ejercicio 7: guarda tu modelo de Keras entrenado en `model`.")
     m = rebuild_model(modelo)
     capas = [type(capa).__name__ for capa in _all_layers(m)]
     c.check_true("MultiHeadAttention" in capas,

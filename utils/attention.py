@@ -1,4 +1,4 @@
-"""Atención desde cero, en NumPy (capítulo 16 y laboratorio 8).
+"""Atención desde cero, en NumPy (capítulo «Atención y transformers» y laboratorio 8).
 
 Convenciones, las mismas de Keras:
 
@@ -269,7 +269,7 @@ def keras_encoder_block(x, num_heads: int, key_dim: int, d_ff: int, dropout: flo
     """El mismo bloque que :func:`encoder_block`, con capas de Keras (API funcional).
 
     ``x`` es un tensor de Keras ``(batch, T, d)``; devuelve otro de la misma forma.
-    Con los mismos pesos calcula lo mismo que :func:`encoder_block` (el capítulo 16 lo comprueba).
+    Con los mismos pesos calcula lo mismo que :func:`encoder_block` (el capítulo de atención lo comprueba).
 
     >>> import keras                                                # doctest: +SKIP
     >>> entrada = keras.Input((10, 32))                             # doctest: +SKIP

@@ -8,7 +8,8 @@ Uso::
 
 1. se reconoce su laboratorio y se toman del laboratorio fuente y de ``grader/labs``
    sus comprobaciones y sus puntos (:mod:`grader.submission`); cada celda de
-   comprobación se cambia por la sonda oficial;
+   comprobación se cambia por la sonda oficial. Un laboratorio sin portar a sondas y
+   jueces no se califica: su entrega recibe una línea de error y el lote sigue;
 2. se ejecuta en un sandbox de bubblewrap (:mod:`grader.sandbox`): sin red, sin ver el
    curso (solo una copia podada para su laboratorio, :mod:`grader.copies`), con un uid
    propio, un área escribible de ``--disco`` MiB y un tope de ``--memoria`` MiB para
@@ -20,6 +21,8 @@ Uso::
 5. se marcan con ⚠ los ejercicios que importan la referencia, copian la solución
    oficial o son idénticos a otra entrega (:mod:`grader.static`); se escribe la tabla
    y el CSV (:mod:`grader.report`).
+
+Ningún veredicto sale del proceso del estudiante.
 
 Una entrega ilegible, que se pasa de tiempo o cuyo núcleo muere recibe su línea en
 español y el lote sigue. El código de salida es 0 si todas se pudieron calificar.
@@ -38,22 +41,12 @@ from pathlib import Path
 from utils import notebooks
 from utils.validation import SpanishArgumentParser
 
-from . import copies, harness, legacy, static
+from . import copies, harness, static
 from .judges import JudgePool
-from .report import (AVISO, VIA_LEGACY, VIA_PROBES, Result, apply_policy, format_table, mark_copies,  # noqa: F401
-                     write_csv)
+from .report import Result, apply_policy, format_table, mark_copies, write_csv  # noqa: F401
 from .sandbox import Limits, sandbox_status
-from .submission import (check_cells, identify_lab, lab_id, load_submission, official_checks, prepare,
-                         source_labs)
-
-
-def _legacy_message(error: str | None) -> str:
-    text = (error or "").strip()
-    if text.startswith("CheckFailed: "):
-        return text[len("CheckFailed: "):][:400]
-    if text.startswith("NotImplementedError"):
-        return "Todavía no completaste este ejercicio: " + text[:300]
-    return text[:400] or "falló"
+from .submission import (UnportedLab, check_cells, identify_lab, lab_id, load_submission, official_checks,
+                         prepare, source_labs)
 
 
 def _missing_reason(out: harness.Outcome, limits: Limits, cell_timeout: int) -> str:
@@ -102,34 +95,32 @@ def _grade_file(result, path, labs, cell_timeout, timeout, limits, sandbox, hidd
         return result
     result.lab = lab
     reference = notebooks.load(labs[lab])
-    checks, mode = official_checks(reference, lab)
-    result.via = VIA_PROBES if mode == "sondas" else VIA_LEGACY
+    try:
+        checks = official_checks(reference, lab)
+    except UnportedLab as exc:  # su veredicto saldría del núcleo del estudiante: no se califica
+        result.status = str(exc)
+        return result
     result.maximum = {name: info["puntos"] for name, info in checks.items()}
     result.scores = {name: 0 for name in checks}
-    prepared = prepare(nb, checks, lab, mode)
+    prepared = prepare(nb, checks, lab)
     numbers = check_cells(prepared)
-    tampering, result.warnings, result.fingerprints = static.analyze(prepared, reference, checks)
-    if mode == "sondas":
-        tampering = {}  # lo que la entrega cambie en su proceso no llega al juez
-    else:
-        result.warnings.setdefault("calificación", []).append(legacy.WARNING)
+    result.warnings, result.fingerprints = static.analyze(prepared, reference)
     available, message = sandbox_status()
     use_sandbox = available if sandbox is None else (sandbox and available)
     result.isolation = message if use_sandbox else ("SIN AISLAMIENTO: " + (message if not available else
                                                                          "desactivado con --sin-aislamiento"))
-    cells = {i: {"modo": mode, "lab": lab_id(lab), "ejercicio": name} for i, name in numbers.items()}
-    course = copies.course_copy(lab, reference, mode)
+    cells = {i: {"lab": lab_id(lab), "ejercicio": name} for i, name in numbers.items()}
+    course = copies.course_copy(lab, reference)
     worker = judges.acquire()
     try:
         worker.start()  # el juez arranca mientras la entrega corre
         out = harness.run(prepared, cells, course, limits, cell_timeout, timeout, use_sandbox, hidden)
-        return _collect(result, out, worker, checks, numbers, tampering, mode, lab, limits, cell_timeout, timeout,
-                        prepared)
+        return _collect(result, out, worker, checks, numbers, lab, limits, cell_timeout, timeout, prepared)
     finally:
         judges.release(worker)
 
 
-def _collect(result, out, worker, checks, numbers, tampering, mode, lab, limits, cell_timeout, timeout, prepared):
+def _collect(result, out, worker, checks, numbers, lab, limits, cell_timeout, timeout, prepared):
     """Convierte lo que mandaron las sondas en puntos y comentarios (los decide el juez)."""
     if out.timed_out:
         result.status = f"error: tiempo agotado: la entrega tardó más de {timeout} s en total"
@@ -147,19 +138,8 @@ def _collect(result, out, worker, checks, numbers, tampering, mode, lab, limits,
                             "después falló")
     for number, name in numbers.items():
         rec = out.records.get(number)
-        if name in tampering:
-            result.feedback[name] = ("manipulación detectada en el código de la entrega: "
-                                     + "; ".join(tampering[name][:3]) + ". Esta comprobación no cuenta.")
-        elif rec is None:
+        if rec is None:
             result.feedback[name] = _missing_reason(out, limits, cell_timeout)
-        elif mode != "sondas":
-            if rec.get("error") is None and rec.get("ejecutada", True):
-                result.scores[name] = checks[name]["puntos"]
-            elif rec.get("error") is None:  # la celda misma no terminó (tiempo o núcleo muerto)
-                result.feedback[name] = _missing_reason(out, limits, cell_timeout).replace(
-                    "no se ejecutó: una celda anterior", "esta celda")
-            else:
-                result.feedback[name] = _legacy_message(rec.get("error"))
         elif rec.get("datos") is None:
             result.feedback[name] = ("la comprobación no produjo datos"
                                      + (f" (la celda lanzó {rec['error'][:300]})" if rec.get("error") else "")
@@ -300,12 +280,8 @@ def main(argv=None) -> int:
         copies.cleanup()
     apply_policy(results, args.avisos)
     results += errors
-    legacy_labs = sorted({r.lab for r in results if r.via == VIA_LEGACY})
     print()
     print(format_table(results))
-    if legacy_labs:
-        print(f"\n{AVISO} Calificación heredada (el veredicto se calcula en el núcleo del estudiante) en: "
-              + ", ".join(legacy_labs) + ".")
     try:
         write_csv(results, Path(args.csv))
     except OSError as exc:

@@ -10,9 +10,6 @@ solo lectura, una copia podada para ese laboratorio (:func:`course_copy`):
 - ``grader/`` solo con la API y las comprobaciones de **ese** laboratorio;
 - ni ``labs/`` (los laboratorios fuente tienen las soluciones), ni ``chapters/``,
   ni ``tests/``, ni ``.git``.
-
-En la vía heredada (:mod:`grader.legacy`) las comprobaciones corren dentro del
-sandbox e importan la referencia, así que ``utils/`` va entero (pero sin labs).
 """
 
 from __future__ import annotations
@@ -82,13 +79,13 @@ def _copy(src: Path, dst: Path) -> None:
     dst.chmod(0o644)
 
 
-def course_copy(lab: str, reference: dict, mode: str) -> Path:
+def course_copy(lab: str, reference: dict) -> Path:
     """Carpeta (de root, solo lectura para los demás) con la copia podada del curso para ``lab``.
 
-    Se construye una vez por laboratorio y modo en cada proceso del calificador.
+    Se construye una vez por laboratorio en cada proceso del calificador.
     """
     allowed = with_dependencies(allowed_modules(reference))
-    key = (lab, mode, tuple(sorted(allowed)))
+    key = (lab, tuple(sorted(allowed)))
     with _LOCK:
         if key in _CACHE and _CACHE[key].is_dir():
             return _CACHE[key]
@@ -96,12 +93,12 @@ def course_copy(lab: str, reference: dict, mode: str) -> Path:
             _BASE.append(Path(tempfile.mkdtemp(prefix="calificador-curso-")))
             atexit.register(cleanup)
             _BASE[0].chmod(0o755)
-        dest = _BASE[0] / f"{lab}-{mode}"
+        dest = _BASE[0] / lab
         if dest.exists():
             shutil.rmtree(dest)
         for py in sorted((ROOT / "utils").glob("*.py")):
             name = py.stem
-            if mode == "legado" or name == "__init__" or name in allowed:
+            if name == "__init__" or name in allowed:
                 _copy(py, dest / "utils" / py.name)
         lab_mod = lab.split("_", 1)[0]
         for rel in ("grader/__init__.py", "grader/api.py", "grader/labs/__init__.py", "grader/runner.py",

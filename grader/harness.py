@@ -39,7 +39,7 @@ TAIL_BYTES = 16 * 1024
 class Outcome:
     """Lo que se supo de una ejecución (todo, salvo ``timed_out``/``memory``, viene del sandbox)."""
 
-    records: dict = field(default_factory=dict)   # celda → registro de la sonda o de la celda heredada
+    records: dict = field(default_factory=dict)   # celda → registro de su sonda
     end: dict | None = None                       # registro «fin» del ejecutor, si llegó
     timed_out: bool = False
     memory: bool = False                          # se pasó del tope de memoria total
@@ -53,7 +53,7 @@ def _valid(rec) -> bool:
         return False
     if rec["tipo"] == "fin":
         return type(rec.get("estado")) is str and type(rec.get("detalle", "")) is str
-    return (type(rec.get("celda")) is int and rec["tipo"] in ("sonda", "legado")
+    return (type(rec.get("celda")) is int and rec["tipo"] == "sonda"
             and type(rec.get("datos")) in (str, type(None)) and type(rec.get("error")) in (str, type(None)))
 
 

@@ -4,17 +4,18 @@ Columnas del CSV (una fila por entrega, en el orden de entrada; estables para
 ``grader/lms.py``):
 
 ``entrega, laboratorio, estado, <un ejercicio por columna>…, total, maximo,
-comentarios, avisos, aislamiento, via``
+comentarios, avisos, aislamiento``
 
-- ``estado``: «calificado» o una línea de error en español («error: …»);
+- ``estado``: «calificado» o una línea de error en español («error: …»; por ejemplo,
+  la de un laboratorio sin portar a sondas y jueces, que no se califica);
 - cada ejercicio: los puntos obtenidos (vacío si la entrega no tiene ese ejercicio);
 - ``comentarios``: «ejercicio: mensaje del juez» separados por « | »; si la entrega se
   detuvo (memoria, disco), una entrada «entrega: …» al principio;
 - ``avisos``: para el docente (referencia importada, copia de la solución oficial o de
-  otra entrega, comprobación reinsertada, calificación heredada);
-- ``aislamiento``: cómo se aisló la entrega;
-- ``via`` (nueva, al final): «sondas y jueces» o «heredada» (el veredicto se calculó en
-  el núcleo del estudiante; solo para laboratorios aún no portados).
+  otra entrega, comprobación reinsertada);
+- ``aislamiento``: cómo se aisló la entrega.
+
+Todo veredicto lo decide un juez fuera del sandbox, a partir de los datos de las sondas.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 AVISO = "⚠"
-VIA_PROBES, VIA_LEGACY = "sondas y jueces", "heredada"
 
 
 @dataclass
@@ -40,7 +40,6 @@ class Result:
     warnings: dict = field(default_factory=dict)  # ejercicio → [avisos para el docente]
     fingerprints: dict = field(default_factory=dict)  # ejercicio → huella del código (copias)
     isolation: str = ""
-    via: str = ""
     notes: list = field(default_factory=list)     # comentarios sobre la entrega entera
     seconds: float = 0.0
 
@@ -129,10 +128,10 @@ def write_csv(results: list[Result], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["entrega", "laboratorio", "estado", *exercises, "total", "maximo", "comentarios",
-                    "avisos", "aislamiento", "via"])
+                    "avisos", "aislamiento"])
         for r in results:
             w.writerow([str(r.path), r.lab, r.status,
                         *[_fmt(r.scores[e]) if e in r.scores else "" for e in exercises],
                         _fmt(r.total) if r.graded else "", _fmt(r.max_total) if r.maximum else "",
-                        _comments(r), _warnings_text(r), r.isolation, r.via])
+                        _comments(r), _warnings_text(r), r.isolation])
 

@@ -105,11 +105,8 @@ def main() -> int:
                     estado = "nucleo_muerto"
                 if i in cells:
                     info = cells[i]
-                    if info["modo"] == "sondas":
-                        send(tipo="sonda", celda=i, datos=_probe(cell.outputs, info["lab"], info["ejercicio"]),
-                             error=_error_text(cell.outputs), disco_lleno=_disk_full())
-                    else:
-                        send(tipo="legado", celda=i, error=_error_text(cell.outputs), ejecutada=estado == "ok")
+                    send(tipo="sonda", celda=i, datos=_probe(cell.outputs, info["lab"], info["ejercicio"]),
+                         error=_error_text(cell.outputs), disco_lleno=_disk_full())
                 cell.outputs = []
                 if estado != "ok":
                     break

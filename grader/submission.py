@@ -6,8 +6,9 @@ Cada celda de comprobación de la entrega se cambia por una llamada a la sonda
 (:func:`grader.api.emit_probe`), que solo emite datos; las que la entrega borró se
 añaden al final y una copia repetida no cuenta dos veces.
 
-Un laboratorio cuyas celdas de comprobación aún no son ``check("labNN", …)`` se
-califica por la vía heredada (:mod:`grader.legacy`), con un aviso en el CSV.
+Ningún veredicto sale del proceso del estudiante: un laboratorio cuyas celdas de
+comprobación no son todas ``check("labNN", "<ejercicio>")`` (uno sin portar a sondas
+y jueces) no se califica (:class:`UnportedLab`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from utils import notebooks
 
-from . import legacy
+from . import official
 
 ROOT = notebooks.ROOT
 LABS_DIR = ROOT / "labs"
@@ -61,23 +62,35 @@ def check_call(source: str):
     return (m.group(1), m.group(2)) if m else None
 
 
-def official_checks(reference: dict, lab: str) -> tuple[dict[str, dict], str]:
-    """Ejercicio → datos de su comprobación, y el modo: ``"sondas"`` o ``"legado"``.
+class UnportedLab(Exception):
+    """El laboratorio fuente no tiene sus comprobaciones como sondas y jueces; el mensaje va al CSV."""
 
-    El modo es ``"sondas"`` si todas las celdas de comprobación del laboratorio
-    fuente son ``check("labNN", …)``; entonces los puntos salen de la definición
-    del ejercicio en ``grader/labs/labNN.py`` (no de los metadatos del cuaderno).
+
+def official_checks(reference: dict, lab: str) -> dict[str, dict]:
+    """Ejercicio → datos de su comprobación (:func:`grader.official.official_checks`).
+
+    Cada celda de comprobación del laboratorio fuente debe ser
+    ``check("labNN", "<ejercicio>")`` con su ejercicio definido en
+    ``grader/labs/labNN.py``; los puntos salen de esa definición (no de los
+    metadatos del cuaderno). Si no, lanza :class:`UnportedLab`: el calificador no
+    ejecuta comprobaciones dentro del núcleo del estudiante.
     """
     from . import api
 
-    checks = legacy.official_checks(reference)
-    calls = {name: check_call(info["source"]) for name, info in checks.items()}
-    if checks and all(c is not None and c == (lab_id(lab), name) for name, c in calls.items()):
+    checks = official.official_checks(reference)
+    unported = UnportedLab(f"error: el laboratorio {lab_id(lab)} no tiene sus comprobaciones como sondas y "
+                           "jueces; el calificador no lo califica")
+    if not checks or any(check_call(info["source"]) != (lab_id(lab), name) for name, info in checks.items()):
+        raise unported
+    try:
         defined = api.exercises(lab_id(lab))
-        for name, info in checks.items():
-            info["puntos"] = defined[name].points
-        return checks, "sondas"
-    return checks, "legado"
+    except KeyError:
+        raise unported from None
+    if set(checks) - set(defined):
+        raise unported
+    for name, info in checks.items():
+        info["puntos"] = defined[name].points
+    return checks
 
 
 def _which_check(cell: dict, checks: dict[str, dict]) -> str | None:
@@ -111,15 +124,17 @@ def _code_cell(source: str, meta: dict) -> dict:
     return {"cell_type": "code", "execution_count": None, "metadata": meta, "outputs": [], "source": source}
 
 
-def prepare(nb: dict, checks: dict[str, dict], lab: str, mode: str) -> dict:
+def prepare(nb: dict, checks: dict[str, dict], lab: str) -> dict:
     """Copia de la entrega lista para el sandbox.
 
-    Sin salidas previas; cada celda de comprobación cambiada por la sonda oficial
-    (o, en modo heredado, por la comprobación oficial aislada); las que faltan,
-    añadidas al final; una copia repetida, vaciada.
+    Sin salidas previas; cada celda de comprobación cambiada por la sonda oficial;
+    las que faltan, añadidas al final; una copia repetida, vaciada.
     """
     nb = json.loads(json.dumps(nb))
-    wrap = (lambda n: _probe_cell(lab_id(lab), n)) if mode == "sondas" else (lambda n: legacy.check_wrapper(n, checks[n]))
+
+    def wrap(name: str) -> str:
+        return _probe_cell(lab_id(lab), name)
+
     cells, seen = [], set()
     for cell in nb["cells"]:
         if not isinstance(cell, dict):
@@ -136,8 +151,6 @@ def prepare(nb: dict, checks: dict[str, dict], lab: str, mode: str) -> dict:
     for name in sorted(set(checks) - seen, key=lambda n: checks[n]["orden"]):
         cells.append(_code_cell(wrap(name), {"curso": {"comprueba": name, "puntos": checks[name]["puntos"],
                                                         "reinsertada": True}}))
-    if mode != "sondas":
-        cells = [legacy.snapshot_cell(checks)] + cells
     nb["cells"] = cells
     return nb
 

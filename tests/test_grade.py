@@ -91,40 +91,52 @@ def test_each_wrong_answer_fails_its_check(lab_batch):
         assert r.total < r.max_total
 
 
-def test_check_cells_are_probe_calls_or_legacy_private(lab_batch):
-    """Un laboratorio portado: cada celda de comprobación es ``check("labNN", "ejercicio")`` y cada
-    ejercicio de ``grader/labs/labNN.py`` tiene la suya. Uno sin portar (vía heredada): la
-    comprobación solo usa lo que importa (nombres privados) y los objetos de su ejercicio."""
-    import ast
-    import builtins
+@pytest.mark.parametrize("name", sorted(LABS))
+def test_check_cells_are_probe_calls(name):
+    """Cada celda de comprobación es ``check("labNN", "ejercicio")`` y cada ejercicio de
+    ``grader/labs/labNN.py`` tiene la suya (un laboratorio sin portar no se califica)."""
+    from grader import api, submission
 
-    from grader import api, legacy, static, submission
-
-    name, _, _ = lab_batch
     reference = notebooks.load(LABS[name])
-    checks, mode = submission.official_checks(reference, name)
-    if mode == "sondas":
-        defined = api.exercises(submission.lab_id(name))
-        assert list(checks) == list(defined), "las celdas de comprobación y las definiciones no coinciden"
-        for exercise, info in checks.items():
-            assert submission.check_call(info["source"]) == (submission.lab_id(name), exercise)
-            assert defined[exercise].judge_fn is not None, f"«{exercise}» no tiene juez"
-        return
-    for exercise, info in legacy.official_checks(reference).items():
-        tree = ast.parse(info["source"])
-        bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        bound |= set(static.imported_names([info["source"]]))
-        bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-        bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
-        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        free = used - bound - set(dir(builtins)) - set(info["usa"])
-        assert not free, (f"la comprobación de «{exercise}» usa {sorted(free)}, que no importa ni pide el ejercicio "
-                          f"(pide {info['usa']}): impórtalos dentro de la celda con nombres privados")
-        public = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
-                  for a in n.names} - {"*"}
-        assert all(p.startswith("_") for p in public), (
-            f"la comprobación de «{exercise}» importa {sorted(p for p in public if not p.startswith('_'))} "
-            "sin nombre privado (usa `import numpy as _np`)")
+    checks = submission.official_checks(reference, name)
+    defined = api.exercises(submission.lab_id(name))
+    assert list(checks) == list(defined), "las celdas de comprobación y las definiciones no coinciden"
+    for exercise, info in checks.items():
+        assert submission.check_call(info["source"]) == (submission.lab_id(name), exercise)
+        assert defined[exercise].judge_fn is not None, f"«{exercise}» no tiene juez"
+
+
+def test_unported_lab_gets_one_line_and_the_batch_goes_on(tmp_path):
+    """Un laboratorio cuyas comprobaciones no son sondas y jueces no se califica (ni se ejecuta):
+    su entrega recibe una línea clara en el CSV y la siguiente entrega del lote se califica."""
+    from test_grade_static import OLD_STYLE_CHECK, synthetic_lab
+
+    labs_dir = tmp_path / "labs"
+    labs_dir.mkdir()
+    lab = synthetic_lab(OLD_STYLE_CHECK)
+    labs = {**LABS, "lab90_futuro": _write(labs_dir / "lab90_futuro.ipynb", lab)}
+    marker = tmp_path / "se_ejecuto.txt"
+    sub = copy.deepcopy(lab)
+    sub["cells"].insert(1, {"cell_type": "code", "id": "marca", "metadata": {}, "outputs": [], "execution_count": None,
+                            "source": f"open({str(marker)!r}, 'w').write('sí')"})
+    (tmp_path / "entregas").mkdir()
+    futuro = _write(tmp_path / "entregas" / "lab90_futuro_ana.ipynb", sub)
+    name, path = "lab01_regresion_logistica", LABS["lab01_regresion_logistica"]
+    nb = notebooks.load(path)
+    first = next(iter(notebooks.exercise_cells(nb)))
+    portado = _write(tmp_path / "entregas" / f"{name}_ana.ipynb", truncated_after_check(nb, first))
+    # Sin sandbox, para que la marca pudiera escribirse si la entrega llegara a ejecutarse.
+    results = grade.grade_batch([futuro, portado], labs, jobs=1, sandbox=False)
+    grade.write_csv(results, tmp_path / "notas.csv")
+    rows = {os.path.basename(r["entrega"]): r for r in csv.DictReader((tmp_path / "notas.csv").open(encoding="utf-8"))}
+    assert rows["lab90_futuro_ana.ipynb"]["estado"] == ("error: el laboratorio lab90 no tiene sus comprobaciones "
+                                                        "como sondas y jueces; el calificador no lo califica")
+    assert rows["lab90_futuro_ana.ipynb"]["total"] == "" and not marker.exists()
+    assert rows[f"{name}_ana.ipynb"]["estado"] == "calificado", rows[f"{name}_ana.ipynb"]
+    from grader import api
+
+    points = str(api.get("lab01", first).points)
+    assert rows[f"{name}_ana.ipynb"][first] == rows[f"{name}_ana.ipynb"]["total"] == points, rows[f"{name}_ana.ipynb"]
 
 
 def test_batch_with_corrupt_files_and_csv(tmp_path):

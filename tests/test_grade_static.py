@@ -1,6 +1,6 @@
 """Piezas del calificador que no necesitan ejecutar cuadernos: análisis estático,
-normalización, avisos, política, orden de bubblewrap y la guardia en proceso (esta
-última solo la usa la calificación heredada de los laboratorios sin portar)."""
+normalización, avisos, política, orden de bubblewrap, copia podada del curso y el
+rechazo de un laboratorio sin portar a sondas y jueces."""
 
 import os
 import subprocess
@@ -10,47 +10,9 @@ from pathlib import Path
 import pytest
 
 from grader import sandbox, static, submission
-from utils import checks, grade, notebooks
+from utils import grade, notebooks
 
 ROOT = notebooks.ROOT
-IMPORTED = static.imported_names(["import numpy as np\nimport sys, importlib\nfrom utils import checks\nimport builtins"])
-PROTECTED = {"check_close": "utils.checks.check_close", "_np": "numpy", "_sigmoid_ref": "utils.activations.sigmoid"}
-
-
-@pytest.mark.parametrize("code, what", [
-    ("np.allclose = lambda *a, **k: True", "np.allclose"),
-    ("np.linalg.norm = abs", "np.linalg.norm"),
-    ("builtins.isinstance = lambda *a: True", "builtins.isinstance"),
-    ("sys.modules['utils.checks'] = object()", "sys.modules"),
-    ("sys.modules.update({})", "sys.modules"),
-    ("setattr(np, 'allclose', print)", "setattr"),
-    ("importlib.reload(checks)", "reload"),
-    ("def check_close(*a, **k):\n    pass", "check_close"),
-    ("check_close = print", "check_close"),
-    ("from utils.losses import binary_cross_entropy as check_close", "check_close"),
-    ("__builtins__ = {}", "__builtins__"),
-    ("get_ipython().input_transformers_cleanup.append(len)", "input_transformers_cleanup"),
-    ("get_ipython().events.register('pre_run_cell', print)", "events.register"),
-    ("import sys\nf = sys._getframe(1).f_globals", "_getframe"),
-    ("checks.check_close.__code__ = (lambda: 0).__code__", "__code__"),
-    ("import ctypes", "ctypes"),
-])
-def test_static_scan_finds_tampering(code, what):
-    found = static.tampering_findings(code, IMPORTED, PROTECTED)
-    assert found and any(what.split(".")[-1] in f for f in found), found
-
-
-@pytest.mark.parametrize("code", [
-    "import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
-    "from utils.checks import call_student, check_close, check_true, passed",
-    "plt.rcParams['figure.dpi'] = 100\nos.environ['X'] = '1'\nmodel.trainable = False",
-    "w = np.zeros(3)\nw[0] = 1\nself_like = {}\nself_like['a'] = 2",
-    "x = np.stack([a, b])\nclass Capa:\n    def __init__(self):\n        self.w = 0",
-    "%matplotlib inline\nimport numpy as np",
-    "esto no es python (",
-])
-def test_static_scan_accepts_ordinary_code(code):
-    assert static.tampering_findings(code, IMPORTED, PROTECTED) == []
 
 
 def test_normalization_ignores_names_comments_and_docstrings():
@@ -88,12 +50,10 @@ def test_policy_and_copies():
     assert "0/2⚠" in table and "Avisos para el docente" in table
 
 
-@pytest.mark.parametrize("mode", ["sondas", "legado"])
-def test_prepare_reinserts_missing_checks_and_ignores_duplicates(mode):
+def test_prepare_reinserts_missing_checks_and_ignores_duplicates():
     name, lab = "lab01_regresion_logistica", grade.source_labs()["lab01_regresion_logistica"]
     reference = notebooks.load(lab)
-    official, real_mode = submission.official_checks(reference, name)
-    assert real_mode == "sondas"
+    official = submission.official_checks(reference, name)
     nb = notebooks.load(lab)
     first = next(iter(official))
     i = next(i for i, c in enumerate(nb["cells"]) if c.get("metadata", {}).get("curso", {}).get("comprueba") == first)
@@ -101,14 +61,13 @@ def test_prepare_reinserts_missing_checks_and_ignores_duplicates(mode):
     del nb["cells"][i]
     nb["cells"].append(dup)
     nb["cells"].append(dict(dup))
-    prepared = submission.prepare(nb, official, name, mode)
+    prepared = submission.prepare(nb, official, name)
     numbers = submission.check_cells(prepared)
     assert sorted(numbers.values()) == sorted(official)
-    if mode == "sondas":
-        assert all("emit_probe" in prepared["cells"][i]["source"] for i in numbers)
-        assert not any(c.get("metadata", {}).get("curso", {}).get("calificador") for c in prepared["cells"])
-    else:
-        assert prepared["cells"][0]["metadata"]["curso"]["calificador"] == "huella"
+    assert all("emit_probe" in prepared["cells"][i]["source"] for i in numbers)
+    assert sum(c["source"].startswith("# (celda de comprobación repetida") for c in prepared["cells"]
+               if c.get("cell_type") == "code") == 1
+    assert len(prepared["cells"]) == len(nb["cells"])
 
 
 def test_points_come_from_the_definitions_not_the_notebook():
@@ -117,8 +76,50 @@ def test_points_come_from_the_definitions_not_the_notebook():
     for cell in reference["cells"]:
         if cell.get("metadata", {}).get("curso", {}).get("comprueba"):
             cell["metadata"]["curso"]["puntos"] = 100
-    official, _ = submission.official_checks(reference, name)
+    official = submission.official_checks(reference, name)
     assert {n: i["puntos"] for n, i in official.items()} == {n: 2 for n in official}
+
+
+OLD_STYLE_CHECK = ("# Comprobación del ejercicio 1 (no modifiques esta celda).\n"
+                   "from utils import checks as _c\n"
+                   "_c.check_close(_c.call_student(doble, 2, name='doble'), 4, what='doble(2)')\n"
+                   "_c.passed('doble', 1)")
+
+
+def synthetic_lab(check_source: str, lab: str = "lab90_futuro") -> dict:
+    """Un laboratorio pequeño de un ejercicio («doble») cuya celda de comprobación es ``check_source``."""
+    def code(cell_id, source, curso=None):
+        return {"cell_type": "code", "id": cell_id, "execution_count": None, "outputs": [], "source": source,
+                "metadata": {"curso": curso} if curso else {}}
+
+    return {"cells": [{"cell_type": "markdown", "id": "titulo", "metadata": {}, "source": "# Un laboratorio futuro"},
+                      code("solucion", "def doble(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+                           {"ejercicio": "doble", "incorrecta": "return x"}),
+                      code("comprobacion", check_source, {"comprueba": "doble", "puntos": 1})],
+            "metadata": {"curso": {"lab": lab}}, "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize("lab, check_source", [
+    ("lab90_futuro", OLD_STYLE_CHECK),                                   # comprobación al estilo anterior
+    ("lab90_futuro", 'from grader import check\ncheck("lab90", "doble")'),  # sin grader/labs/lab90.py
+    ("lab90_futuro", 'from grader import check\ncheck("lab01", "doble")'),  # la llamada es de otro laboratorio
+    ("lab01_futuro", 'from grader import check\ncheck("lab01", "doble")'),  # ejercicio sin definición
+])
+def test_unported_lab_is_refused(lab, check_source):
+    with pytest.raises(submission.UnportedLab) as info:
+        submission.official_checks(synthetic_lab(check_source, lab), lab)
+    assert str(info.value) == (f"error: el laboratorio {lab[:5]} no tiene sus comprobaciones como sondas y jueces; "
+                               "el calificador no lo califica")
+
+
+def test_one_unported_check_cell_is_enough_to_refuse_a_lab():
+    name = "lab01_regresion_logistica"
+    reference = notebooks.load(grade.source_labs()[name])
+    assert submission.official_checks(reference, name)
+    cell = next(c for c in reference["cells"] if c.get("metadata", {}).get("curso", {}).get("comprueba"))
+    cell["source"] = OLD_STYLE_CHECK
+    with pytest.raises(submission.UnportedLab, match="laboratorio lab01 no tiene"):
+        submission.official_checks(reference, name)
 
 
 def test_bwrap_hides_course_batch_and_home(tmp_path):
@@ -145,7 +146,7 @@ def test_course_copy_is_pruned():
     from grader import copies
 
     reference = notebooks.load(grade.source_labs()["lab01_regresion_logistica"])
-    copy = copies.course_copy("lab01_regresion_logistica", reference, "sondas")
+    copy = copies.course_copy("lab01_regresion_logistica", reference)
     files = {p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()}
     assert "grader/labs/lab01.py" in files and "grader/api.py" in files and "utils/checks.py" in files
     for forbidden in ("utils/activations.py", "utils/losses.py", "utils/neuron.py", "utils/mlp.py",
@@ -157,8 +158,6 @@ def test_course_copy_is_pruned():
     proc = subprocess.run([sys.executable, "-c", code], cwd=copy, env={**os.environ, "PYTHONPATH": str(copy)},
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-1500:]
-    legacy = copies.course_copy("lab01_regresion_logistica", reference, "legado")
-    assert (legacy / "utils" / "activations.py").is_file() and not (legacy / "labs").exists()
 
 
 def test_uid_leases_are_unique(monkeypatch, tmp_path):
@@ -177,51 +176,6 @@ def test_uid_leases_are_unique(monkeypatch, tmp_path):
     finally:
         for l in leases:
             l.release()
-
-
-def test_guard_detects_runtime_patches(monkeypatch):
-    import numpy as np
-
-    checks.snapshot(["utils.activations"])
-    assert checks.tampering() == []
-    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
-    assert any("numpy.allclose" in t for t in checks.tampering())
-    monkeypatch.undo()
-    assert checks.tampering() == []
-
-
-def test_guard_ignores_lazy_modules_of_tensorflow():
-    """Usar TensorFlow en una comprobación no es una manipulación (sus submódulos se cargan al usarse)."""
-    script = (
-        "import os; os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\n"
-        "from utils import checks\n"
-        "checks.snapshot(['tensorflow', 'keras'])\n"
-        "import tensorflow as tf\n"
-        "tf.nn.conv2d(tf.zeros((1, 5, 5, 1)), tf.zeros((3, 3, 1, 1)), 1, 'VALID')\n"
-        "tf.keras.layers.Dense(2)\n"
-        "assert checks.tampering() == [], checks.tampering()\n"
-        "import numpy as np\n"
-        "np.allclose = lambda *a, **k: True\n"
-        "assert any('numpy.allclose' in t for t in checks.tampering())\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", script], cwd=notebooks.ROOT, capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-
-
-def test_official_check_runs_isolated():
-    checks.snapshot([])
-    globals()["sigmoid"] = lambda z: 0.5  # el objeto del estudiante, en el espacio de nombres del «cuaderno»
-    globals()["check_close"] = None       # un nombre rebindeado en el cuaderno no llega a la comprobación
-    src = "import utils.checks as _c\n_c.check_close(_c.call_student(sigmoid, 0.0, name='s'), 0.5, what='s(0)')"
-    try:
-        checks.run_official_check("s", src, ["sigmoid"])
-    finally:
-        del globals()["sigmoid"], globals()["check_close"]
-    with pytest.raises(checks.CheckFailed, match="no define `train`"):
-        checks.run_official_check("t", "train", ["train"])
-    with pytest.raises(NameError):
-        checks.run_official_check("s", "check_close", ["sigmoid"])
 
 
 def test_exigir_aislamiento_without_bwrap(tmp_path):

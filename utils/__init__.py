@@ -29,7 +29,7 @@ Herramientas del curso:
 - ``plots``: figuras compartidas (frontera de decisión de un clasificador de dos rasgos).
 - ``checks``: comprobaciones de los laboratorios con mensajes que enseñan.
 - ``notebooks``: celda de preparación, metadatos y cuadernos del estudiante.
-- ``grade``: calificación de entregas con nbval (``python -m utils.grade``; ``_vigia_nbval`` avisa si el núcleo muere).
+- ``grade``: punto de entrada del calificador (``python -m utils.grade``); el calificador vive en el paquete ``grader/``.
 - ``validation``: validación de entradas compartida.
 """
 

@@ -59,7 +59,7 @@ def clip_by_global_norm(grads, max_norm):
     se modifican.
 
     >>> g, norma = clip_by_global_norm([np.array([3.0]), np.array([4.0])], 1.0)
-    >>> norma, [float(x[0]) for x in g]
+    >>> norma, [round(float(x[0]), 6) for x in g]
     (5.0, [0.6, 0.8])
     """
     max_norm = _check_real(max_norm, "max_norm", 0.0, include_low=False)

@@ -222,7 +222,8 @@ def lab_link_cell(student_relpath: str, config: dict) -> dict:
 def with_lab_link(nb: dict, student_relpath: str, config: dict) -> dict:
     """Pone (o actualiza) el enlace al estudiante tras el título y pliega las soluciones."""
     nb = copy.deepcopy(nb)
-    nb["metadata"]["curso"] = {"lab": Path(student_relpath).stem}
+    # Conserva el resto de los metadatos del laboratorio (por ejemplo curso.permitidos).
+    nb["metadata"]["curso"] = {**nb["metadata"].get("curso", {}), "lab": Path(student_relpath).stem}
     nb["cells"] = [c for c in nb["cells"] if not c.get("metadata", {}).get("curso", {}).get("enlace_estudiante")]
     pos = 1 if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else 0
     nb["cells"].insert(pos, lab_link_cell(student_relpath, config))

@@ -16,7 +16,7 @@ Módulos de contenido (NumPy puro, con docstrings y errores en español):
 - ``conv``: convolución y *pooling* (versión con bucles y vectorizada), tamaños y parámetros.
 - ``rnn``: celdas y capas SimpleRNN, LSTM y GRU con la disposición de pesos de Keras; gradiente por paso.
 - ``reber``: la gramática de Reber incrustada (el banco de pruebas de la LSTM de 1997).
-- ``counting``: parámetros y multiplicaciones-sumas por capa de un modelo de Keras.
+- ``counting``: parámetros y MAC por capa de un modelo de Keras.
 - ``architectures``: LeNet-5 (la de 1998 contada y la habitual de Keras), AlexNet, VGG, el módulo
   Inception y GoogLeNet, bloques residuales y las ResNet de ImageNet y de CIFAR-10, construidas
   a partir de las tablas de sus artículos.

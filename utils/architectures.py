@@ -3,7 +3,7 @@
 ``lenet5(modern=True)`` arma la LeNet-5 «de Keras» del capítulo de LeNet-5
 (61 706 parámetros). ``resnet_imagenet(depth)`` arma las ResNet de ImageNet de la tabla 1 del
 artículo de ResNet (He et al., 2015) y ``resnet_flops_table()`` recalcula su
-fila de FLOPs (multiplicaciones-sumas) con :func:`utils.counting.count_flops`.
+fila de FLOPs (MAC) con :func:`utils.counting.count_flops`.
 Los modelos se crean con pesos aleatorios: no se descarga nada.
 
 Importar este módulo no carga Keras; se importa dentro de cada función.
@@ -466,7 +466,7 @@ def googlenet_table1(model=None) -> list:
     de :data:`GOOGLENET_ROWS` y devuelve una lista de diccionarios con
     ``row`` (nombre de la fila), ``output`` (forma de salida sin el lote),
     ``params`` (con sesgos), ``weights`` (solo los pesos de los núcleos, sin
-    sesgos, como cuenta el artículo) y ``macs`` (multiplicaciones-sumas por imagen,
+    sesgos, como cuenta el artículo) y ``macs`` (MAC por imagen,
     con :func:`utils.counting.count_flops`). Los clasificadores auxiliares,
     si los hay, forman dos filas más, ``aux1`` y ``aux2``.
 
@@ -654,7 +654,7 @@ RESNET_SPECS = {
     152: ("bottleneck", (3, 8, 36, 3)),
 }
 
-# FLOPs (multiplicaciones-sumas, ×10⁹) de la tabla 1 del artículo.
+# FLOPs (MAC, ×10⁹) de la tabla 1 del artículo.
 RESNET_PAPER_GFLOPS = {18: 1.8, 34: 3.6, 50: 3.8, 101: 7.6, 152: 11.3}
 
 
@@ -679,7 +679,7 @@ def resnet_imagenet(depth: int = 50, shortcut: str = "B", input_shape=(224, 224,
     medias y varianzas móviles de cada ``BatchNormalization``.
     ``conv_bias=True`` pone sesgo en cada convolución, como hace
     ``keras.applications.ResNet50``: así ResNet-50 tiene 25 636 712
-    parámetros, los mismos que la de Keras (las multiplicaciones-sumas no
+    parámetros, los mismos que la de Keras (las MAC no
     cambian: los sesgos no cuestan).
 
     >>> modelo = resnet_imagenet(18)                 # doctest: +SKIP
@@ -715,7 +715,7 @@ def resnet_flops_table(depths=(18, 34, 50, 101, 152), shortcut=None) -> list:
     """Recalcula la fila «FLOPs» de la tabla 1 del artículo de ResNet.
 
     Devuelve una lista de diccionarios con ``depth``, ``shortcut``,
-    ``params``, ``trainable_params``, ``flops`` (multiplicaciones-sumas por imagen de 224×224) y
+    ``params``, ``trainable_params``, ``flops`` (MAC por imagen de 224×224) y
     ``paper`` (el valor publicado, ×10⁹). Con ``shortcut=None`` se usa lo que
     usó el artículo: opción A para 18 y 34 capas, B para 50, 101 y 152.
 

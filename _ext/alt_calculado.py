@@ -57,18 +57,41 @@ def aplicar_alts(doctree, alts: dict[str, str]) -> int:
     return n
 
 
+def alts_pegados(glue_json: dict) -> dict[str, str]:
+    """``{sha256: texto}`` de los valores «alt_<sha256>» que pega ``utils.book.show_figure``."""
+    import ast
+
+    out = {}
+    for clave, valor in glue_json.items():
+        if not clave.startswith("alt_"):
+            continue
+        texto = (valor.get("data", {}) if isinstance(valor, dict) else {}).get("text/plain", "")
+        texto = _texto(texto)
+        try:
+            texto = ast.literal_eval(texto)
+        except (ValueError, SyntaxError):
+            pass
+        if isinstance(texto, str) and texto:
+            out[clave[len("alt_"):]] = texto
+    return out
+
+
 def _al_leer_doctree(app, doctree):
     config = getattr(app.env, "mystnb_config", None)
     if config is None:
         return
-    ruta = Path(config.output_folder) / (app.env.docname + ".ipynb")
-    if not ruta.is_file():
-        return
-    try:
-        nb = json.loads(ruta.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if alts := alts_de_salidas(nb):
+    base = Path(config.output_folder) / app.env.docname
+    alts = {}
+    # El cuaderno ejecutado trae las salidas solo si se ejecutó en esta construcción; los
+    # valores pegados (.glue.json) están también cuando sale del caché.
+    for ruta, leer in ((base.with_name(base.name + ".ipynb"), alts_de_salidas),
+                       (base.with_name(base.name + ".glue.json"), alts_pegados)):
+        if ruta.is_file():
+            try:
+                alts.update(leer(json.loads(ruta.read_text(encoding="utf-8"))))
+            except (OSError, ValueError):
+                pass
+    if alts:
         aplicar_alts(doctree, alts)
 
 

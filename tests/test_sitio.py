@@ -327,3 +327,37 @@ def test_computed_alt_text_reaches_the_image():
 
     sitio.setup(App())
     assert "doctree-read" in conectados, "sitio.setup no conecta el texto alternativo calculado"
+
+
+def test_computed_alt_text_also_from_glued_values():
+    """Cuando el cuaderno sale del caché de ejecución, el texto llega por el valor pegado «alt_<sha256>»."""
+    import alt_calculado
+
+    nombre = "ab" * 32
+    glue_json = {f"alt_{nombre}": {"output_type": "display_data",
+                                   "data": {"text/plain": "'La residual queda en 0.49 ± 0.01.'"}},
+                 "otro_valor": {"data": {"text/plain": "0.5"}}}
+    assert alt_calculado.alts_pegados(glue_json) == {nombre: "La residual queda en 0.49 ± 0.01."}
+
+
+def test_show_figure_pega_el_texto_con_el_hash_de_su_imagen(monkeypatch):
+    """show_figure muestra exactamente los bytes cuyo hash pega: así la extensión encuentra la imagen."""
+    import hashlib
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from utils import book
+
+    pegados, mostrados = {}, []
+    monkeypatch.setattr(book, "glue", lambda nombre, valor, display=False: pegados.update({nombre: valor}))
+    import IPython.display as ipd
+    monkeypatch.setattr(ipd, "display", lambda obj, metadata=None: mostrados.append((obj, metadata)))
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3])
+    book.show_figure("Una recta que sube de 1 a 3 en tres puntos.", fig)
+    (imagen, meta), = mostrados
+    clave = "alt_" + hashlib.sha256(imagen.data).hexdigest()
+    assert pegados == {clave: "Una recta que sube de 1 a 3 en tres puntos."}
+    assert meta == {"image/png": {"alt": "Una recta que sube de 1 a 3 en tres puntos."}}

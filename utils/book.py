@@ -173,9 +173,20 @@ def show_figure(alt: str, fig=None) -> None:
     except ImportError:
         plt.show()
         return
-    metadatos = {mime: {"alt": alt} for mime in ("image/png", "image/jpeg", "image/svg+xml")}
-    display(fig, metadata=metadatos)
+    import hashlib
+    import io
+
+    from IPython.display import Image
+
+    # Los bytes de la imagen se generan aquí para conocer su SHA-256: myst-nb nombra la
+    # imagen con ese hash y _ext/alt_calculado.py usa el valor pegado «alt_<hash>» para
+    # ponerle el texto (funciona también cuando el cuaderno sale del caché de ejecución).
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight")
+    png = buf.getvalue()
     plt.close(fig)
+    display(Image(data=png, format="png"), metadata={"image/png": {"alt": alt}})
+    glue("alt_" + hashlib.sha256(png).hexdigest(), alt)
 
 
 def show_source(obj) -> None:

@@ -2,7 +2,7 @@
 
 Se construye con el constructor LaTeX de Jupyter Book y XeLaTeX (TeX Live de Debian:
 ``texlive-xetex texlive-lang-spanish texlive-latex-extra texlive-fonts-recommended
-fonts-freefont-otf latexmk``). Usa el caché de ejecución del sitio, así que después
+fonts-freefont-otf fonts-dejavu-core latexmk``). Usa el caché de ejecución del sitio, así que después
 de ``make book`` (tests/test_book.py corre antes) no ejecuta ningún cuaderno. El PDF
 se copia a ``_build/html/`` para que el sitio lo ofrezca («Descargar el libro en PDF»).
 """

@@ -147,12 +147,26 @@ def _needed_paths() -> list[Path]:
     return [p.resolve() for p in paths if p.exists()]
 
 
+# Carpetas de primer nivel que la entrega ve (el sistema, de solo lectura). Todas las demás
+# (/work, /home, /opt, /srv, /mnt…) se tapan: otra copia del curso en la máquina, con sus
+# soluciones, no debe estar al alcance de la entrega.
+_SISTEMA = {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run", "sbin", "sys",
+            "tmp", "usr", "var"}
+
+
 def _hidden_roots() -> list[Path]:
-    """Carpetas que se tapan siempre: la del curso (y la que la contiene), la personal, /tmp."""
+    """Carpetas que se tapan siempre: la del curso (y la que la contiene), la personal y todo
+    lo que no es del sistema (lo que la entrega necesita de ahí, Python y los datos, se vuelve
+    a montar de solo lectura)."""
     home = Path(os.path.expanduser("~")).resolve()
     roots = [home, Path("/root"), ROOT]
     if ROOT.parent != Path("/"):
         roots.append(ROOT.parent)
+    try:
+        roots += [d for d in sorted(Path("/").iterdir())
+                  if d.name not in _SISTEMA and d.is_dir() and not d.is_symlink()]
+    except OSError:
+        pass
     return [r for r in dict.fromkeys(roots) if r.exists()]
 
 

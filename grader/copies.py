@@ -41,8 +41,10 @@ def _top_level_utils_imports(path: Path) -> set[str]:
     """Módulos de ``utils`` que ``path`` importa al cargarse (no los que importa dentro de funciones)."""
     import ast
 
+    from .static import parse
+
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parse(path.read_text(encoding="utf-8"), str(path))
     except (OSError, SyntaxError, ValueError):
         return set()
     found = set()

@@ -14,12 +14,28 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import threading
 
 from utils import notebooks
 
 # Módulos de utils que una solución puede importar sin aviso (no son implementaciones
 # de referencia); un laboratorio añade otros con el metadato ``curso.permitidos``.
 DEFAULT_ALLOWED = ("book", "checks", "data", "device", "validation")
+
+# ``ast.parse`` no es seguro entre hilos en CPython 3.11 (el contador de profundidad del
+# constructor del AST es común a todo el intérprete: cpython#106905). El calificador
+# corrige varias entregas a la vez en hilos, así que todo análisis con ``ast`` pasa por
+# este cerrojo.
+AST_LOCK = threading.Lock()
+
+
+def parse(source: str, filename: str = "<celda>"):
+    """``ast.parse`` protegido por :data:`AST_LOCK` (seguro con varios hilos)."""
+    with AST_LOCK:
+        try:
+            return ast.parse(source, filename)
+        except SystemError:  # otro hilo que no pasa por el cerrojo (p. ej. un traceback): se reintenta
+            return ast.parse(source, filename)
 
 
 def _parse(source: str):
@@ -31,7 +47,7 @@ def _parse(source: str):
     except Exception:  # noqa: BLE001 - se intenta igual con el texto original
         pass
     try:
-        return ast.parse(source)
+        return parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

@@ -208,3 +208,18 @@ def test_submissions_that_are_not_regular_files_are_not_opened(tmp_path):
         assert nb is None and "no es un archivo normal" in error
     files, _ = grade.collect([str(tmp_path)])
     assert files == []
+
+
+def test_ast_parse_goes_through_the_lock():
+    """El calificador corrige entregas en hilos y ``ast.parse`` no es seguro entre hilos en
+    CPython 3.11 (cpython#106905: «AST constructor recursion depth mismatch»). Todo el
+    análisis con ``ast`` del proceso principal debe pasar por ``static.parse``."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "grader"
+    direct = [f"{p.relative_to(root.parent)}:{i}" for p in root.rglob("*.py") if p.name != "static.py"
+              for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+              if re.search(r"\bast\.parse\(|\bcompile\(.*exec", line)]
+    assert not direct, f"ast.parse sin cerrojo en: {direct}"
+

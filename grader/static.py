@@ -112,7 +112,9 @@ def analyze(prepared: dict, reference: dict) -> tuple[dict, dict]:
     for c in ref_cells:
         src = notebooks._source(c)
         info = c.get("metadata", {}).get("curso", {})
-        if notebooks.is_solution_cell(c):
+        if notebooks.is_optional_cell(c):  # desafío sin puntos: su hueco es parte de la plantilla
+            template.add(_normalized(notebooks.replace_solutions(src)))
+        elif notebooks.is_solution_cell(c):
             official.setdefault(info.get("ejercicio"), set()).add(_normalized(notebooks.strip_solution_markers(src)))
             template.add(_normalized(notebooks.replace_solutions(src)))
         elif "comprueba" not in info:

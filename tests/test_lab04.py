@@ -18,7 +18,7 @@ from utils.checks import CheckFailed  # noqa: E402
 LAB = "lab04"
 PATH = notebooks.ROOT / "labs" / "lab04_convolucion.ipynb"
 # Celdas que no hacen falta para calificar (figuras, comparaciones, desafíos).
-SKIP = {"preparacion", "c016", "c028", "c031", "c031-atras-ref", "c031-atras-verifica"}
+SKIP = {"preparacion", "c016", "c028", "c031", "c031-atras-verifica"}
 
 
 def namespace(replace=None, extra="", student=False):
@@ -238,3 +238,31 @@ def output_size(n, f, p, s):
     res = grade(namespace(extra=extra))
     assert "volteado" in res["conv2d_single"][1]
     assert "entero" in res["output_size"][1]
+
+
+def _challenge_outputs(student):
+    """Lo que imprimen las dos celdas de los desafíos opcionales (tiempos y gradientes)."""
+    import contextlib
+    import io
+
+    ns = namespace(student=student)
+    nb = notebooks.load(PATH)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for cell in nb["cells"]:
+            if cell.get("id") in ("c031", "c031-atras-verifica"):
+                exec(compile(notebooks._source(cell), cell["id"], "exec"), ns)
+    return out.getvalue()
+
+
+def test_book_page_runs_the_challenge_solutions():
+    """En la página del libro corren las soluciones plegadas de los desafíos, no un sustituto."""
+    out = _challenge_outputs(student=False)
+    assert "sin resolver" not in out, out
+    assert "tu conv2d_vectorized" in out and "veces más rápida" in out, out
+    assert out.count("✔") == 3 and "✘" not in out, out
+
+
+def test_student_copy_leaves_the_challenges_to_the_student():
+    out = _challenge_outputs(student=True)
+    assert "utils.conv.conv2d_nhwc" in out and "escribe conv2d_backward" in out, out

@@ -51,9 +51,14 @@ def test_setup_cell_derives_url_from_config():
 def test_lab_structure(path):
     nb = notebooks.load(path)
     assert nb["metadata"]["curso"]["lab"] == path.stem
-    solutions = [c for c in nb["cells"] if notebooks.is_solution_cell(c)]
+    every = [c for c in nb["cells"] if notebooks.is_solution_cell(c)]
+    solutions = [c for c in every if not notebooks.is_optional_cell(c)]   # los desafíos opcionales no puntúan
     checks = notebooks.exercise_cells(nb)
     assert solutions and checks
+    for cell in every:
+        if notebooks.is_optional_cell(cell):
+            assert "ejercicio" not in cell["metadata"]["curso"], "un desafío opcional no es un ejercicio calificado"
+            assert "hide-input" in cell["metadata"]["tags"], "las soluciones deben verse plegadas en el libro"
     names = [c["metadata"]["curso"]["ejercicio"] for c in solutions]
     assert set(names) == set(checks), "cada ejercicio necesita su celda de comprobación y viceversa"
     for cell in solutions:
@@ -64,7 +69,7 @@ def test_lab_structure(path):
     text = json.dumps(student, ensure_ascii=False)
     assert notebooks.BEGIN not in text and "incorrecta" not in text
     code = "".join(notebooks._source(c) for c in student["cells"] if c["cell_type"] == "code")
-    assert code.count(notebooks.PLACEHOLDER) == sum(notebooks._source(c).count(notebooks.BEGIN) for c in solutions)
+    assert code.count(notebooks.PLACEHOLDER) == sum(notebooks._source(c).count(notebooks.BEGIN) for c in every)
 
 
 def test_replace_solutions_keeps_indentation_and_rejects_unbalanced():

@@ -13,6 +13,11 @@ desde aquí, de modo que esa URL vive en un solo lugar:
   de una pregunta escrita (celda markdown con ``{"curso": {"respuesta": true}}``)
   cambiada por un espacio para la respuesta del estudiante.
 
+Un desafío opcional (sin puntos) también lleva su solución entre los marcadores, en
+una celda con ``{"curso": {"opcional": "<nombre>"}}``: la página del libro la
+ejecuta (y la pliega, como las demás), el estudiante recibe el hueco y el
+calificador no la cuenta.
+
 Uso::
 
     python -m utils.notebooks sync          # reescribe lo que haga falta
@@ -192,6 +197,16 @@ def strip_solution_markers(source: str) -> str:
 def is_solution_cell(cell: dict) -> bool:
     """``True`` si la celda contiene un bloque de solución."""
     return cell["cell_type"] == "code" and BEGIN in _source(cell)
+
+
+def is_optional_cell(cell: dict) -> bool:
+    """``True`` si la celda es la solución de un desafío opcional (sin puntos ni comprobación).
+
+    >>> is_optional_cell({"cell_type": "code", "source": "### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION",
+    ...                   "metadata": {"curso": {"opcional": "sin_bucles"}}})
+    True
+    """
+    return is_solution_cell(cell) and bool(cell.get("metadata", {}).get("curso", {}).get("opcional"))
 
 
 def exercise_cells(nb: dict) -> dict[str, dict]:

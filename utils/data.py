@@ -249,3 +249,29 @@ def load_co2_weekly(verbose: bool = True):
               f"{series.index[-1]:%Y-%m-%d}); {group_digits(missing)} semanas sin medición rellenadas "
               f"por interpolación lineal.")
     return series
+
+
+QUIJOTE = Path(__file__).resolve().parent / "textos" / "quijote_1-8.txt"
+
+
+def load_quijote() -> str:
+    """Capítulos I a VIII del *Quijote* (Cervantes, 1605; dominio público), como un solo texto.
+
+    Viene con el curso (``utils/textos``): no necesita Internet. Las líneas de cada
+    párrafo se unen con un espacio y los párrafos quedan separados por ``"\\n"``, así
+    que el texto tiene unos 98 000 caracteres de un alfabeto de unas 70 letras,
+    signos y cifras.
+
+    >>> texto = load_quijote()
+    >>> texto[:46]
+    'Capítulo primero. Que trata de la condición y '
+    """
+    import re
+
+    try:
+        raw = QUIJOTE.read_text(encoding="utf-8")
+    except OSError:
+        raise DatasetUnavailable(f"No se encontró el texto del Quijote en {QUIJOTE.name}: "
+                                 "vuelve a descargar la carpeta utils del curso.") from None
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", raw)]
+    return "\n".join(p for p in paragraphs if p)

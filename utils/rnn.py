@@ -36,6 +36,8 @@ __all__ = [
     "clip_gradients",
     "gradient_per_step",
     "make_windows",
+    "reversal_task",
+    "encoder_decoder",
 ]
 
 
@@ -436,3 +438,64 @@ def make_windows(series, length, horizon=1):
         )
     idx = np.arange(n)[:, None] + np.arange(length)[None, :]
     return values[idx], values[idx[:, -1] + horizon, 0]
+
+
+# ---------------------------------------------------------------------------
+# Codificador–decodificador (capítulos 14 y 15)
+# ---------------------------------------------------------------------------
+
+def reversal_task(n, length, rng):
+    """Tarea de juguete para un codificador–decodificador: escribir una secuencia de dígitos al revés.
+
+    Devuelve ``(x, y_previa, y)``, tres enteros de forma ``(n, length)``: ``x`` son dígitos
+    del 1 al 9, ``y`` es ``x`` al revés y ``y_previa`` es ``y`` corrida un paso con un 0
+    («empieza») delante: la entrada del decodificador con forzado del profesor (*teacher
+    forcing*). La información que hay que recordar crece con ``length``.
+
+    >>> x, y_previa, y = reversal_task(2, 4, np.random.default_rng(0))
+    >>> x[0], y[0], y_previa[0]
+    (array([8, 6, 5, 3]), array([3, 5, 6, 8]), array([0, 3, 5, 6]))
+    """
+    n, length = check_positive_int(n, "n"), check_positive_int(length, "length")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("`rng` debe ser un np.random.Generator, por ejemplo np.random.default_rng(0).")
+    x = rng.integers(1, 10, size=(n, length))
+    y = x[:, ::-1]
+    return x, np.concatenate([np.zeros((n, 1), dtype=x.dtype), y[:, :-1]], axis=1), y
+
+
+def encoder_decoder(units=32, attention=False, vocab=10, embedding=8):
+    """Codificador–decodificador con LSTM, con o sin atención aditiva (Bahdanau).
+
+    Entradas: la secuencia ``(batch, T)`` y la salida previa ``(batch, T')`` (enteros en
+    ``[0, vocab)``); salida: probabilidades ``(batch, T', vocab)``. Sin atención el
+    decodificador solo recibe el estado final ``(h, c)`` del codificador: ``2 · units``
+    números por secuencia, el cuello de botella. Con atención, en cada paso compara su
+    estado con todos los del codificador y lee un contexto propio. Devuelve
+    ``(modelo, visor)``: ``visor`` da los pesos de la atención ``(batch, T', T)`` (o es
+    ``None`` sin atención).
+
+    >>> modelo, visor = encoder_decoder(16, attention=True)          # doctest: +SKIP
+    >>> visor.predict([x, y_previa]).shape                           # doctest: +SKIP
+    (n, T', T)
+    """
+    import keras
+
+    units, vocab = check_positive_int(units, "units"), check_positive_int(vocab, "vocab")
+    embedding = check_positive_int(embedding, "embedding")
+    entrada = keras.Input((None,), dtype="int32", name="entrada")
+    previa = keras.Input((None,), dtype="int32", name="salida_previa")
+    embed = keras.layers.Embedding(vocab, embedding)                      # compartida por las dos mitades
+    estados_cod, h, c = keras.layers.LSTM(units, return_sequences=True, return_state=True,
+                                          name="codificador")(embed(entrada))
+    s = keras.layers.LSTM(units, return_sequences=True, name="decodificador")(embed(previa), initial_state=[h, c])
+    pesos = None
+    if attention:                                                          # capítulo 15, ecuaciones de Bahdanau
+        consulta = keras.layers.Dense(units, use_bias=False)(s)              # W s_i
+        claves = keras.layers.Dense(units, use_bias=False)(estados_cod)      # U h_j
+        contexto, pesos = keras.layers.AdditiveAttention()([consulta, estados_cod, claves],
+                                                           return_attention_scores=True)
+        s = keras.layers.Concatenate()([s, contexto])
+    salida = keras.layers.Dense(vocab, activation="softmax")(s)
+    modelo = keras.Model([entrada, previa], salida)
+    return modelo, (keras.Model([entrada, previa], pesos) if attention else None)

@@ -49,7 +49,7 @@ def lab_batch(request, tmp_path_factory):
                                   notebooks.load(path.parent / notebooks.STUDENT_DIR / path.name))}
     wrong = {}
     for i, cell in enumerate(nb["cells"]):
-        if notebooks.is_solution_cell(cell):
+        if notebooks.is_solution_cell(cell) and not notebooks.is_optional_cell(cell):
             info = cell["metadata"]["curso"]
             bad = copy.deepcopy(nb)
             bad["cells"][i]["source"] = notebooks.replace_solutions(notebooks._source(cell), info["incorrecta"])

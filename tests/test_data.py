@@ -186,3 +186,22 @@ def test_load_co2_weekly_has_no_gaps(capsys):
     i = int(np.flatnonzero(crudo.isna().to_numpy())[5])
     assert min(serie.iloc[i - 1], serie.iloc[i + 1]) - 1e-9 <= serie.iloc[i] <= max(serie.iloc[i - 1], serie.iloc[i + 1]) + 1e-9
     assert data.load_co2_weekly(verbose=False).equals(serie)
+
+
+def test_quijote_ships_with_the_course():
+    """El texto del capítulo 14 viene en utils/textos: sin red, párrafos en una línea."""
+    from utils.data import load_quijote
+
+    texto = load_quijote()
+    assert texto.startswith("Capítulo primero. Que trata de la condición")
+    assert 90_000 < len(texto) < 110_000 and 60 < len(set(texto)) < 90
+    assert "\n\n" not in texto and "  " not in texto
+    assert "Capítulo VIII" in texto and "Capítulo IX" not in texto
+
+
+def test_quijote_missing_file_fails_in_spanish(monkeypatch, tmp_path):
+    from utils import data
+
+    monkeypatch.setattr(data, "QUIJOTE", tmp_path / "no_esta.txt")
+    with pytest.raises(data.DatasetUnavailable, match="Quijote"):
+        data.load_quijote()

@@ -393,3 +393,45 @@ def test_rnn_backward_spanish_errors(kwargs, match):
     args.update(kwargs)
     with pytest.raises((ValueError, TypeError), match=match):
         rnn_backward(**args)
+
+
+# ---------------------------------------------------------------------------
+# Codificador–decodificador (capítulos 14 y 15)
+# ---------------------------------------------------------------------------
+
+def test_reversal_task_reverses_and_shifts():
+    from utils.rnn import reversal_task
+
+    x, y_previa, y = reversal_task(5, 6, np.random.default_rng(0))
+    assert x.shape == y.shape == y_previa.shape == (5, 6)
+    assert np.array_equal(y, x[:, ::-1]) and x.min() >= 1 and x.max() <= 9
+    assert np.all(y_previa[:, 0] == 0) and np.array_equal(y_previa[:, 1:], y[:, :-1])
+
+
+@pytest.mark.parametrize("args, mensaje", [((0, 4), "`n` debe"), ((3, 0), "`length` debe")])
+def test_reversal_task_bad_sizes_in_spanish(args, mensaje):
+    from utils.rnn import reversal_task
+
+    with pytest.raises(ValueError, match=mensaje):
+        reversal_task(*args, np.random.default_rng(0))
+    with pytest.raises(TypeError, match="np.random.Generator"):
+        reversal_task(3, 4, 0)
+
+
+def test_encoder_decoder_bottleneck_and_attention_weights():
+    from utils.rnn import encoder_decoder, reversal_task
+
+    x, y_previa, _ = reversal_task(4, 7, np.random.default_rng(1))
+    sin, visor_sin = encoder_decoder(units=8)
+    con, visor = encoder_decoder(units=8, attention=True)
+    assert visor_sin is None
+    p_lstm = lambda f, u: 4 * (f * u + u * u + u)  # noqa: E731
+    # Embedding 10×8, dos LSTM de 8 rasgos a 8 unidades y la salida Dense(8 → 10).
+    assert sin.count_params() == 10 * 8 + 2 * p_lstm(8, 8) + 8 * 10 + 10
+    # Con atención: W y U (8×8 sin sesgo), la v de AdditiveAttention (8) y la salida lee [s, c] (16 → 10).
+    assert con.count_params() == 10 * 8 + 2 * p_lstm(8, 8) + 2 * 8 * 8 + 8 + 16 * 10 + 10
+    assert sin.predict([x, y_previa], verbose=0).shape == (4, 7, 10)
+    alfa = visor.predict([x, y_previa], verbose=0)
+    assert alfa.shape == (4, 7, 7) and np.allclose(alfa.sum(axis=-1), 1, atol=1e-5)   # cada fila suma 1
+    with pytest.raises(ValueError, match="`units` debe"):
+        encoder_decoder(units=0)

@@ -6,6 +6,8 @@ volver a entrenar, y cada comprobación corre como en el cuaderno (sonda,
 ``encode``/``decode`` y juez).
 """
 
+import functools
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,59 +15,29 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import _labs  # noqa: E402
 from grader import api  # noqa: E402
 from utils import notebooks  # noqa: E402
-from utils.checks import CheckFailed  # noqa: E402
 
 LAB = "lab03"
 PATH = notebooks.ROOT / "labs" / "lab03_mlp_keras.ipynb"
 SKIP = {"preparacion", "curvas", "matriz"}
 FULL = 10
-
-
-def cells():
-    return [c for c in notebooks.load(PATH)["cells"] if c["cell_type"] == "code"
-            and "comprueba" not in c.get("metadata", {}).get("curso", {}) and c.get("id") not in SKIP]
-
-
-def run(ns, src, name="celda", swallow=False):
-    try:
-        exec(compile(src, name, "exec"), ns)
-    except Exception:
-        if not swallow:
-            raise
-
-
-def grade(ns):
-    """``{ejercicio: (puntos, mensaje)}`` corriendo cada sonda y su juez sobre ``ns``."""
-    out = {}
-    for name, ex in api.exercises(LAB).items():
-        data = api.decode(api.encode(api.run_probe(LAB, name, ns)))
-        try:
-            api.judge(LAB, name, data)
-            out[name] = (ex.points, "")
-        except CheckFailed as exc:
-            out[name] = (0, str(exc))
-    return out
-
-
-def total(res):
-    return sum(p for p, _ in res.values())
+grade = functools.partial(_labs.grade, LAB)
+total = _labs.total
 
 
 @pytest.fixture(scope="module")
 def oficial():
-    ns = {"__name__": "__main__"}
-    for cell in cells():
-        run(ns, notebooks._source(cell), cell["id"])
-    return ns
+    return _labs.namespace(PATH, SKIP)
 
 
 def variant(oficial, exercise, code, swallow=False):
     """Copia de ``oficial`` con la solución de ``exercise`` cambiada por ``code`` (sin reentrenar)."""
     ns = dict(oficial)
-    cell = next(c for c in cells() if c.get("metadata", {}).get("curso", {}).get("ejercicio") == exercise)
-    run(ns, notebooks.replace_solutions(notebooks._source(cell), code), exercise, swallow=swallow)
+    cell = next(c for c in _labs.code_cells(PATH, SKIP)
+                if c.get("metadata", {}).get("curso", {}).get("ejercicio") == exercise)
+    _labs.run(ns, notebooks.replace_solutions(notebooks._source(cell), code), exercise, swallow=swallow)
     return ns
 
 
@@ -93,19 +65,13 @@ def test_in_notebook_check_prints_the_points(oficial, monkeypatch, capsys):
 
 @pytest.mark.parametrize("exercise", ["build_model", "train_model", "predecir", "confusion_matrix_np", "precision_recall_np"])
 def test_each_wrong_answer_fails_only_its_own_check(oficial, exercise):
-    nb = notebooks.load(PATH)
-    wrong = next(c["metadata"]["curso"]["incorrecta"] for c in nb["cells"]
-                 if c.get("metadata", {}).get("curso", {}).get("ejercicio") == exercise)
+    wrong = _labs.wrong_answer(PATH, exercise)
     res = grade(variant(oficial, exercise, wrong))
     assert {k for k, (p, _) in res.items() if p == 0} == {exercise}, res
 
 
 def test_student_copy_gets_zero(oficial):
-    ns = {"__name__": "__main__"}
-    for cell in cells():
-        src = notebooks._source(cell)
-        run(ns, notebooks.replace_solutions(src) if notebooks.is_solution_cell(cell) else src, swallow=True)
-    res = grade(ns)
+    res = grade(_labs.namespace(PATH, SKIP, student=True))
     assert total(res) == 0
     assert "Todavía no completaste `build_model`" in res["build_model"][1]
 

@@ -4,6 +4,8 @@ Las celdas del cuaderno fuente se ejecutan en un espacio de nombres (sin núcleo
 cada comprobación corre como en el cuaderno: sonda, ``encode``/``decode`` y juez.
 """
 
+import functools
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -11,60 +13,17 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import _labs  # noqa: E402
 from grader import api  # noqa: E402
 from utils import notebooks  # noqa: E402
-from utils.checks import CheckFailed  # noqa: E402
 
 LAB = "lab04"
 PATH = notebooks.ROOT / "labs" / "lab04_convolucion.ipynb"
 # Celdas que no hacen falta para calificar (figuras, comparaciones, desafíos).
 SKIP = {"preparacion", "c016", "c028", "c031", "c031-atras-verifica"}
-
-
-def namespace(replace=None, extra="", student=False):
-    """Ejecuta las celdas de código del laboratorio (sin las comprobaciones) y devuelve sus globales.
-
-    ``replace`` cambia la solución de los ejercicios nombrados; ``extra`` se ejecuta al final.
-    Con ``student=True`` todas las soluciones quedan sin resolver y, como en un cuaderno,
-    una celda que lanza un error no detiene las siguientes.
-    """
-    nb = notebooks.load(PATH)
-    ns = {"__name__": "__main__"}
-    for cell in nb["cells"]:
-        info = cell.get("metadata", {}).get("curso", {})
-        if cell["cell_type"] != "code" or "comprueba" in info or cell.get("id") in SKIP:
-            continue
-        src = notebooks._source(cell)
-        if student and notebooks.is_solution_cell(cell):
-            src = notebooks.replace_solutions(src)
-        elif replace and info.get("ejercicio") in replace:
-            src = notebooks.replace_solutions(src, replace[info["ejercicio"]])
-        try:
-            exec(compile(src, cell.get("id", "celda"), "exec"), ns)
-        except Exception:
-            if not student:
-                raise
-    if extra:
-        exec(compile(extra, "extra", "exec"), ns)
-    return ns
-
-
-def grade(ns):
-    """``{ejercicio: (puntos, mensaje)}`` corriendo cada sonda y su juez sobre ``ns``."""
-    out = {}
-    for name, ex in api.exercises(LAB).items():
-        data = api.decode(api.encode(api.run_probe(LAB, name, ns)))
-        try:
-            api.judge(LAB, name, data)
-            out[name] = (ex.points, "")
-        except CheckFailed as exc:
-            out[name] = (0, str(exc))
-    return out
-
-
-def total(res):
-    return sum(p for p, _ in res.values())
-
+namespace = functools.partial(_labs.namespace, PATH, SKIP)
+grade = functools.partial(_labs.grade, LAB)
+total = _labs.total
 
 FULL = 12
 
@@ -106,9 +65,7 @@ def test_student_copy_gets_zero():
 
 @pytest.mark.parametrize("exercise", ["zero_pad", "output_size", "conv2d_single", "conv2d", "pool2d", "parametros", "bordes"])
 def test_each_wrong_answer_fails_its_own_check(exercise):
-    nb = notebooks.load(PATH)
-    wrong = next(c["metadata"]["curso"]["incorrecta"] for c in nb["cells"]
-                 if c.get("metadata", {}).get("curso", {}).get("ejercicio") == exercise)
+    wrong = _labs.wrong_answer(PATH, exercise)
     res = grade(namespace(replace={exercise: wrong}))
     assert res[exercise][0] == 0, f"la respuesta incorrecta de «{exercise}» pasó"
     # Solo pierde su ejercicio; conv2d usa zero_pad, y lado_e usa output_size (lo dice el mensaje).

@@ -6,6 +6,8 @@ modelos calificados se reconstruyen en el juez y se evalúan en la mitad de la p
 que el cuaderno no carga.
 """
 
+import functools
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,59 +15,22 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import _labs  # noqa: E402
+from _labs import with_code as variant  # noqa: E402
 from grader import api  # noqa: E402
 from utils import notebooks  # noqa: E402
-from utils.checks import CheckFailed  # noqa: E402
 
 LAB = "lab05"
 PATH = notebooks.ROOT / "labs" / "lab05_lenet5.ipynb"
 SKIP = {"preparacion", "figura", "comparar"}
 FULL = 10
-
-
-def cells():
-    return [c for c in notebooks.load(PATH)["cells"] if c["cell_type"] == "code"
-            and "comprueba" not in c.get("metadata", {}).get("curso", {}) and c.get("id") not in SKIP]
-
-
-def run(ns, src, name="celda", swallow=False):
-    try:
-        exec(compile(src, name, "exec"), ns)
-    except Exception:
-        if not swallow:
-            raise
-
-
-def grade(ns, only=None):
-    out = {}
-    for name, ex in api.exercises(LAB).items():
-        if only and name not in only:
-            continue
-        data = api.decode(api.encode(api.run_probe(LAB, name, ns)))
-        try:
-            api.judge(LAB, name, data)
-            out[name] = (ex.points, "")
-        except CheckFailed as exc:
-            out[name] = (0, str(exc))
-    return out
-
-
-def total(res):
-    return sum(p for p, _ in res.values())
+grade = functools.partial(_labs.grade, LAB)
+total = _labs.total
 
 
 @pytest.fixture(scope="module")
 def oficial():
-    ns = {"__name__": "__main__"}
-    for cell in cells():
-        run(ns, notebooks._source(cell), cell["id"])
-    return ns
-
-
-def variant(ns, code):
-    ns = dict(ns)
-    run(ns, code)
-    return ns
+    return _labs.namespace(PATH, SKIP)
 
 
 def test_points_live_in_the_definitions_and_most_are_real_work():
@@ -92,11 +57,7 @@ def test_in_notebook_check_prints_the_paper_counts(oficial, monkeypatch, capsys)
 
 
 def test_student_copy_gets_zero():
-    ns = {"__name__": "__main__"}
-    for cell in cells():
-        src = notebooks._source(cell)
-        run(ns, notebooks.replace_solutions(src) if notebooks.is_solution_cell(cell) else src, swallow=True)
-    res = grade(ns)
+    res = grade(_labs.namespace(PATH, SKIP, student=True))
     assert total(res) == 0
     assert "Todavía no completaste `c3_mask`" in res["c3_mask"][1]
 
@@ -110,15 +71,15 @@ def _wrong_answers():
 @pytest.mark.parametrize("exercise, cell_id, wrong", _wrong_answers(), ids=lambda v: v if len(str(v)) < 30 else "")
 def test_each_wrong_answer_fails_its_own_check(oficial, exercise, cell_id, wrong):
     ns = dict(oficial)
-    cell = next(c for c in cells() if c["id"] == cell_id)
-    src = notebooks.replace_solutions(notebooks._source(cell), wrong)
+    celdas = {c["id"]: c for c in _labs.code_cells(PATH, SKIP)}
+    src = notebooks.replace_solutions(notebooks._source(celdas[cell_id]), wrong)
     if cell_id == "ej5-solucion":            # la línea que imprime las cuentas usa la función de la celda
         src = src.split("\n\n\nparametros_c3")[0]
-    run(ns, src, cell_id)
+    _labs.run(ns, src, cell_id)
     if exercise == "train_lenet5":           # la incorrecta no compila: la celda de entrenamiento falla
         ns.pop("model")
         ns.pop("history")
-        run(ns, notebooks._source(next(c for c in cells() if c["id"] == "entrenar")), swallow=True)
+        _labs.run(ns, notebooks._source(celdas["entrenar"]), swallow=True)
     res = grade(ns)
     assert res[exercise][0] == 0, f"la respuesta incorrecta de «{exercise}» ({cell_id}) pasó"
     permitidos = {exercise, "lenet5_clasica"} if exercise == "c3_mask" else {exercise}

@@ -7,11 +7,11 @@ errores típicos, y se llama a ``check`` como lo haría la celda de comprobació
 Lo que se entrena es poco (dos épocas del ejercicio 5, dos veces).
 """
 
-import os
-import time
-
 import pytest
 
+import _labs
+from _labs import outputs as _outputs
+from _labs import solution_cells as _solution_cells
 from utils import notebooks
 
 nbclient = pytest.importorskip("nbclient")
@@ -22,54 +22,11 @@ LAB = ROOT / "labs" / "lab06_inception_resnet.ipynb"
 PRESUPUESTO_S = 150   # el presupuesto es 60 s en una máquina quieta de 2 núcleos; aquí hay margen para la carga
 
 
-class Kernel:
-    """Un núcleo de Jupyter que ejecuta celdas del laboratorio y fragmentos de código."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def run(self, source):
-        """Ejecuta ``source``; devuelve ``(texto impreso, (nombre, mensaje) del error o None)``."""
-        cell = nbformat.v4.new_code_cell(source)
-        self.client.nb.cells.append(cell)            # nbclient guarda la celda ejecutada en su índice
-        cell = self.client.execute_cell(cell, len(self.client.nb.cells) - 1)
-        texto, error = [], None
-        for out in cell.outputs:
-            if out.output_type == "stream":
-                texto.append(out.text)
-            elif out.output_type == "error":
-                error = (out.ename, out.evalue)
-        return "".join(texto), error
-
-    def check(self, exercise):
-        return self.run(f'from grader import check\ncheck("lab06", "{exercise}")')
-
-
-def _solution_cells(nb):
-    return {c.metadata["curso"]["ejercicio"]: c for c in nb.cells
-            if c.cell_type == "code" and "ejercicio" in c.metadata.get("curso", {})}
-
-
 @pytest.fixture(scope="module")
 def lab():
-    nb = nbformat.reads(LAB.read_text(encoding="utf-8"), as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                                     resources={"metadata": {"path": str(LAB.parent)}})
-    with client.setup_kernel(env={**os.environ, "MPLBACKEND": "Agg"}):
-        inicio = time.perf_counter()
-        for i, cell in enumerate(nb.cells):
-            if cell.cell_type == "code":
-                client.execute_cell(cell, i)
-        segundos = time.perf_counter() - inicio
-        k = Kernel(client)
-        k.run("_modelo_oficial = model")   # cada prueba que cambia `model` lo restaura con éste
-        yield {"nb": nb, "k": k, "segundos": segundos}
-
-
-def _outputs(cell):
-    texto = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-    errores = [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
-    return texto, errores
+    # Cada prueba que cambia `model` lo restaura con `_modelo_oficial`.
+    with _labs.kernel_session(LAB, "lab06", "_modelo_oficial = model") as sesion:
+        yield sesion
 
 
 def test_source_gets_full_marks_in_the_notebook(lab):

@@ -6,11 +6,11 @@ soluciones alternativas y con errores típicos, y se llama a ``check`` como lo h
 la celda de comprobación. Los modelos del ejercicio 4 son pequeños (8 épocas).
 """
 
-import os
-import time
-
 import pytest
 
+import _labs
+from _labs import outputs as _outputs
+from _labs import solution_cells as _solution_cells
 from utils import notebooks
 
 nbclient = pytest.importorskip("nbclient")
@@ -21,54 +21,10 @@ LAB = ROOT / "labs" / "lab07_lstm.ipynb"
 PRESUPUESTO_S = 150   # el presupuesto es 60 s en una máquina quieta de 2 núcleos; aquí hay margen para la carga
 
 
-class Kernel:
-    """Un núcleo de Jupyter que ejecuta celdas del laboratorio y fragmentos de código."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def run(self, source):
-        """Ejecuta ``source``; devuelve ``(texto impreso, (nombre, mensaje) del error o None)``."""
-        cell = nbformat.v4.new_code_cell(source)
-        self.client.nb.cells.append(cell)            # nbclient guarda la celda ejecutada en su índice
-        cell = self.client.execute_cell(cell, len(self.client.nb.cells) - 1)
-        texto, error = [], None
-        for out in cell.outputs:
-            if out.output_type == "stream":
-                texto.append(out.text)
-            elif out.output_type == "error":
-                error = (out.ename, out.evalue)
-        return "".join(texto), error
-
-    def check(self, exercise):
-        return self.run(f'from grader import check\ncheck("lab07", "{exercise}")')
-
-
-def _solution_cells(nb):
-    return {c.metadata["curso"]["ejercicio"]: c for c in nb.cells
-            if c.cell_type == "code" and "ejercicio" in c.metadata.get("curso", {})}
-
-
-def _outputs(cell):
-    texto = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-    errores = [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
-    return texto, errores
-
-
 @pytest.fixture(scope="module")
 def lab():
-    nb = nbformat.reads(LAB.read_text(encoding="utf-8"), as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                                     resources={"metadata": {"path": str(LAB.parent)}})
-    with client.setup_kernel(env={**os.environ, "MPLBACKEND": "Agg"}):
-        inicio = time.perf_counter()
-        for i, cell in enumerate(nb.cells):
-            if cell.cell_type == "code":
-                client.execute_cell(cell, i)
-        segundos = time.perf_counter() - inicio
-        k = Kernel(client)
-        k.run("_modelo_oficial, _largo_oficial = model, LARGO")
-        yield {"nb": nb, "k": k, "segundos": segundos}
+    with _labs.kernel_session(LAB, "lab07", "_modelo_oficial, _largo_oficial = model, LARGO") as sesion:
+        yield sesion
 
 
 def _restore(k, nb, name):

@@ -8,14 +8,16 @@ estudiante, cada respuesta incorrecta de los metadatos, soluciones correctas de
 otro estilo y los mensajes de los errores típicos.
 """
 
+import functools
 import time
 
 import numpy as np
 import pytest
 
+import _labs
+from _labs import with_code as _with
 from grader import api
 from utils import notebooks
-from utils.checks import CheckFailed
 
 LAB = notebooks.ROOT / "labs" / "lab08_atencion.ipynb"
 STUDENT = notebooks.ROOT / "labs" / "estudiante" / "lab08_atencion.ipynb"
@@ -24,34 +26,10 @@ POINTS = {"softmax": 1, "scaled_scores": 1, "attention": 1, "heads": 2, "positio
 PRESUPUESTO_S = 150   # 60 s en una máquina quieta de 2 núcleos; aquí hay margen para la carga
 
 
-def _namespace(path):
-    nb = notebooks.load(path)
-    ns = {"__name__": "__main__"}
-    for cell in nb["cells"]:
-        info = cell.get("metadata", {}).get("curso", {})
-        if cell["cell_type"] != "code" or "comprueba" in info or cell.get("id") == "preparacion":
-            continue
-        try:
-            exec(notebooks.strip_solution_markers(notebooks._source(cell)), ns)
-        except Exception:  # noqa: BLE001 - como en un cuaderno: la celda falla y se sigue
-            pass
-    return ns
-
-
-def _check(ns, name):
-    """``None`` si pasa; el mensaje de ``CheckFailed`` si no."""
-    data = api.decode(api.encode(api.run_probe("lab08", name, ns)))
-    try:
-        api.judge("lab08", name, data)
-    except CheckFailed as exc:
-        return str(exc)
-    return None
-
-
-def _with(ns, source):
-    nuevo = dict(ns)
-    exec(source, nuevo)
-    return nuevo
+# Como en un cuaderno: una celda que falla no detiene las siguientes.
+_namespace = functools.partial(_labs.namespace, skip={"preparacion"}, swallow=True)
+# ``None`` si pasa; el mensaje de ``CheckFailed`` si no.
+_check = functools.partial(_labs.verdict, "lab08")
 
 
 @pytest.fixture(scope="module")

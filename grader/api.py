@@ -348,6 +348,49 @@ class Student:
             msg = msg if type(msg) is str else ""
             return {"__error__": _type_name(exc), "mensaje": msg[:600], "nombre": name}
 
+    def apply(self, name: str, fn):
+        """Datos planos de ``fn(f)``, donde ``f`` es la función ``name`` del estudiante.
+
+        Para sondas que no se reducen a una llamada (llamarla dos veces, pasarle un
+        objeto espía, entrenar una red pequeña con ella): un nombre que falta, un
+        ``NotImplementedError`` u otra excepción dan los mismos registros que :meth:`call`.
+        ``fn`` es código de la sonda; recibe la función del estudiante sin copiar nada.
+        """
+        return self._run(name, fn)
+
+    def call_model(self, name: str):
+        """``{"modelo": registro de name(), "nuevo": dos llamadas dan modelos distintos}``.
+
+        ``name`` es una función sin argumentos que construye un modelo de Keras; el
+        registro es el de :func:`model_record`. (:meth:`call` convertiría el modelo en
+        ``{"__tipo__": …}``.)
+        """
+        def run(f):
+            a = f()
+            return {"modelo": model_record(a), "nuevo": a is not f()}
+        return self._run(name, run)
+
+    def apply_block(self, name: str, shape, *args):
+        """Aplica el bloque ``name`` a ``x = keras.Input(shape)`` y devuelve el modelo ``x → name(x, *args)``.
+
+        El modelo llega como :func:`model_record`; si el bloque no devuelve un tensor de
+        Keras, ``{"__no_tensor__": tipo}``; si su salida no sale de ``x``,
+        ``{"__desconectado__": error}``.
+        """
+        def build(f):
+            import keras
+
+            x = keras.Input(tuple(shape))
+            y = f(x, *args)
+            if not isinstance(y, keras.KerasTensor):
+                return {"__no_tensor__": _type_name(y)}
+            try:
+                m = keras.Model(x, y)
+            except Exception as exc:  # noqa: BLE001 - la salida no sale de x
+                return {"__desconectado__": f"{_type_name(exc)}: {exc}"[:300]}
+            return model_record(m)
+        return self._run(name, build)
+
     def call(self, name: str, *args, **kwargs):
         """Datos planos de ``name(*copia de args, **copia de kwargs)``."""
         args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
@@ -413,6 +456,21 @@ class Student:
             return sorted(k for k in list(self._ns) if type(k) is str)
         except Exception:  # noqa: BLE001
             return []
+
+
+def model_record(m):
+    """``{"__modelo__": {"config": JSON del modelo, "weights": [arreglos]}}`` de un modelo de Keras.
+
+    Corre en la sonda, dentro de :meth:`Student.apply` o parecidos (que registran los
+    errores de Keras como ``{"__error__": …}``). Si ``m`` no es un ``keras.Model``,
+    devuelve ``{"__tipo__": nombre de su tipo}``. El juez lo reconstruye con
+    :func:`rebuild_model`.
+    """
+    import keras
+
+    if not isinstance(m, keras.Model):
+        return {"__tipo__": _type_name(m)}
+    return {"__modelo__": {"config": m.to_json(), "weights": [np.asarray(w) for w in m.get_weights()]}}
 
 
 # ---------------------------------------------------------------------------

@@ -216,6 +216,30 @@ def test_check_failures_name_the_real_cause(monkeypatch):
         api.check("lab01", "train")
 
 
+def test_apply_call_model_and_apply_block_return_plain_records():
+    keras = pytest.importorskip("keras")
+
+    def bloque(x, n):
+        return keras.layers.Dense(n)(x)
+
+    fijo = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    s = _student(doble=lambda x: 2 * x, nuevo=lambda: keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]),
+                 fijo=lambda: fijo, lista=lambda: [1], bloque=bloque, suelto=lambda x: np.zeros(2),
+                 sin=_raise(NotImplementedError()))
+    assert s.apply("doble", lambda f: f(3) + f(4)) == 14
+    assert s.apply("nada", lambda f: f()) == {"__falta__": "nada"}
+    assert s.apply("sin", lambda f: f()) == {"__sin_resolver__": "sin"}
+    assert s.apply("doble", lambda f: f(None))["__error__"] == "TypeError"
+    nuevo, repetido = s.call_model("nuevo"), s.call_model("fijo")
+    assert nuevo["nuevo"] is True and repetido["nuevo"] is False
+    assert api.rebuild_model(api.decode(api.encode(nuevo["modelo"]))).count_params() == 8
+    assert s.call_model("lista")["modelo"] == {"__tipo__": "list"}
+    m = api.rebuild_model(api.decode(api.encode(s.apply_block("bloque", (4,), 5))))
+    assert m.count_params() == 25 and tuple(m.outputs[0].shape) == (None, 5)
+    assert s.apply_block("suelto", (4,)) == {"__no_tensor__": "ndarray"}
+    assert api.model_record(fijo)["__modelo__"]["config"] == fijo.to_json()
+
+
 def test_rebuild_model_accepts_builtin_layers_and_refuses_lambda():
     keras = pytest.importorskip("keras")
     m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="relu"), keras.layers.Dense(1)])

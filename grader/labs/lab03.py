@@ -1,7 +1,7 @@
 """Comprobaciones del laboratorio 3 (un MLP en Keras que no sobreajusta).
 
 Los modelos de Keras cruzan la frontera solo como configuración y pesos
-(``s.model`` o :func:`_call_model`) y el juez los reconstruye con
+(``s.model`` o ``s.call_model``) y el juez los reconstruye con
 ``grader.api.rebuild_model``. La generalización se mide en la mitad de la
 partición de prueba de Fashion-MNIST que el cuaderno no carga (las imágenes
 5000 a 9999); las predicciones calificadas se comparan con las del modelo
@@ -23,27 +23,6 @@ MEDIDAS = (0.8480, 0.8456, 0.8492, 0.8462, 0.8328, 0.8582)
 # ---------------------------------------------------------------------------
 # Ayudas de la sonda (corren en el núcleo del estudiante)
 # ---------------------------------------------------------------------------
-
-def _model_record(m):
-    """Registro plano de un modelo de Keras: su configuración JSON y sus pesos."""
-    import keras
-
-    if not isinstance(m, keras.Model):
-        return {"__tipo__": type(m).__name__}
-    return {"__modelo__": {"config": m.to_json(), "weights": [np.asarray(w) for w in m.get_weights()]}}
-
-
-def _call_model(s, name):
-    """``{"modelo": registro de name()}`` y si dos llamadas dan dos modelos distintos.
-
-    ``Student.call`` convierte un modelo en ``{"__tipo__": …}``; aquí la sonda
-    serializa ella misma el modelo que devuelve la función del estudiante.
-    """
-    def run(f):
-        a = f()
-        return {"modelo": _model_record(a), "nuevo": a is not f()}
-    return s._run(name, run)
-
 
 class _Espia:
     """Un «modelo» que anota cómo lo compila y lo entrena ``train_model`` (sin entrenar nada)."""
@@ -113,7 +92,7 @@ def _spy_train(s):
         espia.x_test = ns.get("x_test") if isinstance(ns, dict) else None
         f(espia, espia.x_train, espia.y_train, espia.x_val, espia.y_val)
         return espia.notas
-    return s._run("train_model", run)
+    return s.apply("train_model", run)
 
 
 # ---------------------------------------------------------------------------
@@ -156,7 +135,7 @@ def _loss(model, x, y):
 
 @exercise(LAB, "build_model", points=2)
 def build_model_probe(s):
-    return _call_model(s, "build_model")
+    return s.call_model("build_model")
 
 
 def _check_architecture(model, c):

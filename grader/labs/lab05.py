@@ -26,26 +26,6 @@ _TABLA_I = ((0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (0, 4, 5), (0, 1, 5),
 _OTRA_TABLA = ((5,), (0, 2), (1, 3, 5), (4, 0), (2,), (0, 1, 2, 3, 4, 5), (3, 1))
 
 
-def _call_model(s, name):
-    """``{"modelo": configuración y pesos de name(), "nuevo": dos llamadas dan modelos distintos}``.
-
-    ``Student.call`` convierte un modelo en ``{"__tipo__": …}``; aquí la sonda lo
-    serializa ella misma (el sandbox solo tiene las comprobaciones de este
-    laboratorio, así que esta ayuda no se importa del laboratorio 3).
-    """
-    def record(m):
-        import keras
-
-        if not isinstance(m, keras.Model):
-            return {"__tipo__": type(m).__name__}
-        return {"__modelo__": {"config": m.to_json(), "weights": [np.asarray(w) for w in m.get_weights()]}}
-
-    def run(f):
-        a = f()
-        return {"modelo": record(a), "nuevo": a is not f()}
-    return s._run(name, run)
-
-
 # ---------------------------------------------------------------------------
 # Datos del juez: la mitad de la prueba que el cuaderno no carga
 # ---------------------------------------------------------------------------
@@ -177,7 +157,7 @@ def _check_lenet(model, c, nombre, clasica):
 
 @exercise(LAB, "build_lenet5", points=1)
 def build_lenet5_probe(s):
-    return _call_model(s, "build_lenet5")
+    return s.call_model("build_lenet5")
 
 
 @build_lenet5_probe.judge
@@ -222,7 +202,7 @@ def _trial_run(s, name):
         f(m, mascara.copy(), x, y)
         k = np.asarray(m.get_layer("C3").kernel)
         return {"fuera": int(np.count_nonzero(k[mascara == 0]))}
-    return s._run(name, run)
+    return s.apply(name, run)
 
 
 _TRAIN_HINT = ("compila con loss='sparse_categorical_crossentropy' (las etiquetas son enteros del 0 al 9), "
@@ -351,7 +331,7 @@ def c3_counts_judge(d):
 
 @exercise(LAB, "lenet5_clasica", points=3)
 def lenet5_clasica_probe(s):
-    return {"arquitectura": _call_model(s, "build_lenet5_classic"), "prueba": _trial_run(s, "train_masked"),
+    return {"arquitectura": s.call_model("build_lenet5_classic"), "prueba": _trial_run(s, "train_masked"),
             "modelo": s.model("model_clasico")}
 
 

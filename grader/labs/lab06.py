@@ -35,33 +35,6 @@ OCULTAS = slice(5000, None)
 # Piezas comunes
 # ---------------------------------------------------------------------------
 
-def _apply(s, name, fn):
-    """``fn(función del estudiante)`` en su núcleo, con los registros de fallo de ``grader.api.Student``."""
-    apply = getattr(s, "apply", None)
-    if callable(apply):
-        return apply(name, fn)
-    return s._run(name, fn)  # noqa: SLF001 - mismo contrato que Student.call, con una función propia
-
-
-def _block_probe(s, name, shape, *args):
-    """Aplica el bloque ``name`` del estudiante a ``keras.Input(shape)``; devuelve el modelo como datos planos."""
-
-    def build(f):
-        import keras
-
-        x = keras.Input(tuple(shape))
-        y = f(x, *args)
-        if not isinstance(y, keras.KerasTensor):
-            return {"__no_tensor__": type(y).__name__}
-        try:
-            m = keras.Model(x, y)
-        except Exception as exc:  # noqa: BLE001 - la salida no sale de x
-            return {"__desconectado__": f"{type(exc).__name__}: {exc}"[:300]}
-        return {"__modelo__": {"config": m.to_json(), "weights": [np.asarray(w) for w in m.get_weights()]}}
-
-    return _apply(s, name, build)
-
-
 def _ops_used(config) -> list:
     """Operaciones de ``keras.ops`` (o ``+``, ``*``…) que aparecen en la configuración JSON de un modelo."""
     import json
@@ -181,7 +154,7 @@ _INCEPTION_HINT = ("si Keras se queja de formas distintas al concatenar, alguna 
 
 @exercise(LAB, "inception_module", points=2)
 def inception_probe(s):
-    return {"casos": [_block_probe(s, "inception_module", forma, *f) for forma, f, _ in _INCEPTION_CASES]}
+    return {"casos": [s.apply_block("inception_module", forma, *f) for forma, f, _ in _INCEPTION_CASES]}
 
 
 @inception_probe.judge
@@ -238,7 +211,7 @@ _IDENTITY_HINT = ("si Keras se queja de formas distintas al sumar, F(x) debe con
 
 @exercise(LAB, "identity_block", points=1)
 def identity_probe(s):
-    return {"casos": [_block_probe(s, "identity_block", forma) for forma, _ in _IDENTITY_CASES]}
+    return {"casos": [s.apply_block("identity_block", forma) for forma, _ in _IDENTITY_CASES]}
 
 
 @identity_probe.judge
@@ -289,7 +262,7 @@ _PROJECTION_HINT = ("si Keras se queja de formas distintas al sumar, el atajo ne
 
 @exercise(LAB, "projection_block", points=2)
 def projection_probe(s):
-    return {"casos": [_block_probe(s, "projection_block", forma, n, st) for forma, n, st, _ in _PROJECTION_CASES]}
+    return {"casos": [s.apply_block("projection_block", forma, n, st) for forma, n, st, _ in _PROJECTION_CASES]}
 
 
 @projection_probe.judge
@@ -337,7 +310,7 @@ _OPTION_A_HINT = ("el atajo de la opción A no tiene capas con pesos: toma un p�
 
 @exercise(LAB, "option_a_block", points=2)
 def option_a_probe(s):
-    return {"casos": [_block_probe(s, "option_a_block", forma, n, st) for forma, n, st, _ in _OPTION_A_CASES]}
+    return {"casos": [s.apply_block("option_a_block", forma, n, st) for forma, n, st, _ in _OPTION_A_CASES]}
 
 
 def _option_a_variants(x, f_x, n, st):

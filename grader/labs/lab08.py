@@ -27,13 +27,6 @@ UMBRAL = 0.85
 # Piezas comunes
 # ---------------------------------------------------------------------------
 
-def _apply(s, name, fn):
-    apply = getattr(s, "apply", None)
-    if callable(apply):
-        return apply(name, fn)
-    return s._run(name, fn)  # noqa: SLF001 - mismo contrato que Student.call, con una función propia
-
-
 def _status(d, name, numero):
     """Lanza el mensaje adecuado si la llamada no devolvió un resultado (falta, sin resolver, error)."""
     from utils import checks as c
@@ -259,20 +252,7 @@ FORMA_BLOQUE, CABEZAS, D_K, D_FF = (5, 8), 2, 4, 24
 
 @exercise(LAB, "encoder_block", points=2)
 def block_probe(s):
-    def build(f):
-        import keras
-
-        x = keras.Input(FORMA_BLOQUE)
-        y = f(x, CABEZAS, D_K, D_FF)
-        if not isinstance(y, keras.KerasTensor):
-            return {"__no_tensor__": type(y).__name__}
-        try:
-            m = keras.Model(x, y)
-        except Exception as exc:  # noqa: BLE001 - la salida no sale de x
-            return {"__desconectado__": f"{type(exc).__name__}: {exc}"[:300]}
-        return {"__modelo__": {"config": m.to_json(), "weights": [np.asarray(w) for w in m.get_weights()]}}
-
-    return {"modelo": _apply(s, "encoder_block", build)}
+    return {"modelo": s.apply_block("encoder_block", FORMA_BLOQUE, CABEZAS, D_K, D_FF)}
 
 
 def _all_layers(model):

@@ -65,6 +65,19 @@ def _missing_reason(out: harness.Outcome, limits: Limits, cell_timeout: int) -> 
     return "no se ejecutó"
 
 
+def _earlier_error(cell_errors: dict[int, str], after: int, before: int, message: str = "") -> str:
+    """La causa que suele estar detrás de una comprobación que falla: una celda anterior (no de
+    comprobación) que lanzó un error desde la comprobación previa. Texto no confiable: solo se muestra."""
+    errors = [cell_errors[i] for i in sorted(cell_errors) if after < i < before]
+    if not errors:
+        return ""
+    text = " ".join(errors[-1].split())
+    if text.split(": ", 1)[-1][:60] in " ".join(message.split()):  # el comentario ya lo dice
+        return ""
+    return (f" Antes de esta comprobación, una celda del cuaderno lanzó un error: «{text[:300]}». "
+            "Arréglala primero: lo que esa celda debía crear no existe o quedó a medias.")
+
+
 def grade_file(path: Path, labs: dict[str, Path], cell_timeout: int = 120, timeout: int = 900,
                limits: Limits | None = None, sandbox: bool | None = None, hidden: list[Path] = (),
                judges: JudgePool | None = None, slot: int = 0) -> Result:
@@ -136,7 +149,8 @@ def _collect(result, out, worker, checks, numbers, lab, limits, cell_timeout, ti
     if any(r.get("disco_lleno") for r in [*out.records.values(), out.end or {}]):
         result.notes.append(f"llenó su área de escritura ({limits.disk_mb} MiB, --disco); lo que escribió "
                             "después falló")
-    for number, name in numbers.items():
+    previous = -1
+    for number, name in sorted(numbers.items()):
         rec = out.records.get(number)
         if rec is None:
             result.feedback[name] = _missing_reason(out, limits, cell_timeout)
@@ -150,6 +164,9 @@ def _collect(result, out, worker, checks, numbers, lab, limits, cell_timeout, ti
                 result.scores[name] = checks[name]["puntos"]
             else:
                 result.feedback[name] = message or "falló"
+        if name in result.feedback:
+            result.feedback[name] += _earlier_error(out.cell_errors, previous, number, result.feedback[name])
+        previous = number
     for c in prepared["cells"]:
         if c.get("metadata", {}).get("curso", {}).get("reinsertada"):
             result.warnings.setdefault(c["metadata"]["curso"]["comprueba"], []).append(

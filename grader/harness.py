@@ -33,6 +33,7 @@ from .sandbox import (Limits, MemoryGuard, UidLease, bwrap_args, inner_command, 
 
 LINE_LIMIT = api.MAX_BYTES + 64 * 1024
 TAIL_BYTES = 16 * 1024
+MAX_CELL_ERRORS = 20
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Outcome:
     """Lo que se supo de una ejecución (todo, salvo ``timed_out``/``memory``, viene del sandbox)."""
 
     records: dict = field(default_factory=dict)   # celda → registro de su sonda
+    cell_errors: dict = field(default_factory=dict)  # celda que no es comprobación → su error (texto)
     end: dict | None = None                       # registro «fin» del ejecutor, si llegó
     timed_out: bool = False
     memory: bool = False                          # se pasó del tope de memoria total
@@ -53,6 +55,8 @@ def _valid(rec) -> bool:
         return False
     if rec["tipo"] == "fin":
         return type(rec.get("estado")) is str and type(rec.get("detalle", "")) is str
+    if rec["tipo"] == "error_celda":
+        return type(rec.get("celda")) is int and type(rec.get("error")) is str
     return (type(rec.get("celda")) is int and rec["tipo"] == "sonda"
             and type(rec.get("datos")) in (str, type(None)) and type(rec.get("error")) in (str, type(None)))
 
@@ -92,7 +96,7 @@ def run(nb: dict, cells: dict[int, dict], course: Path, limits: Limits, cell_tim
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, preexec_fn=preexec(limits, guard.cgroup))
         done = threading.Event()
-        budget = [LINE_LIMIT * (len(cells) + 2)]
+        budget = [LINE_LIMIT * (len(cells) + 2) + 13 * 1024 * MAX_CELL_ERRORS]
         tail = bytearray()
 
         def feed():
@@ -129,7 +133,11 @@ def run(nb: dict, cells: dict[int, dict], course: Path, limits: Limits, cell_tim
                     if rec["tipo"] == "fin":
                         out.end = rec
                         break
-                    if rec["celda"] in cells and rec["celda"] not in out.records:
+                    if rec["tipo"] == "error_celda":
+                        # Solo texto para el comentario: nunca decide un punto.
+                        if rec["celda"] not in cells and len(out.cell_errors) < MAX_CELL_ERRORS:
+                            out.cell_errors[rec["celda"]] = rec["error"][:2000]
+                    elif rec["celda"] in cells and rec["celda"] not in out.records:
                         out.records[rec["celda"]] = rec
             finally:
                 done.set()

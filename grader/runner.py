@@ -6,7 +6,10 @@ Corre con el uid de la entrega, dentro de bubblewrap (``python -m grader.runner`
 - ejecuta las celdas en orden con un núcleo de Jupyter (nbclient), siguiendo tras
   los errores como nbval ``--lax``;
 - por cada celda de comprobación escribe una línea JSON en su canal de salida: los
-  datos de la sonda (salida de tipo :data:`grader.api.MIME`) o el error de la celda.
+  datos de la sonda (salida de tipo :data:`grader.api.MIME`) o el error de la celda;
+- por cada otra celda que lanza una excepción (hasta :data:`MAX_ERRORS`), una línea con
+  su error, para que el comentario nombre la causa real (una celda de entrenamiento que
+  falló, no «¿ejecutaste su celda?»).
 
 Nada de lo que escribe es un veredicto: el calificador lo trata como datos no
 confiables (pueden estar falsificados por un núcleo secuestrado) y el juez, fuera del
@@ -23,6 +26,7 @@ import sys
 
 MIME = "application/vnd.curso.sonda+json"
 MAX_STREAM = 20_000     # caracteres de texto que se guardan por celda (el resto se descarta)
+MAX_ERRORS = 20         # errores de celdas que no son comprobaciones que se informan
 
 
 def _private_channel():
@@ -92,7 +96,7 @@ def main() -> int:
         cells = {int(k): v for k, v in cfg["celdas"].items()}
         client = Client(nb, timeout=int(cfg["timeout_celda"]), kernel_name="python3", allow_errors=True,
                         record_timing=False, store_widget_state=False)
-        estado, detalle = "ok", ""
+        estado, detalle, errores = "ok", "", 0
         with client.setup_kernel():
             for i, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
@@ -107,6 +111,9 @@ def main() -> int:
                     info = cells[i]
                     send(tipo="sonda", celda=i, datos=_probe(cell.outputs, info["lab"], info["ejercicio"]),
                          error=_error_text(cell.outputs), disco_lleno=_disk_full())
+                elif errores < MAX_ERRORS and (error := _error_text(cell.outputs)) is not None:
+                    errores += 1
+                    send(tipo="error_celda", celda=i, error=error)
                 cell.outputs = []
                 if estado != "ok":
                     break

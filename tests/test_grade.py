@@ -244,3 +244,29 @@ def test_figures_and_keras_data_before_checks_are_fine(tmp_path):
     r = grade.grade_file(_write(tmp_path / f"{name}_figura.ipynb", nb), LABS)
     assert r.graded, r.status
     assert r.total == r.max_total, r.feedback
+
+
+def test_an_earlier_failing_cell_is_named_in_the_comment(tmp_path):
+    """Una celda que no es de comprobación y lanza un error (p. ej. la de entrenamiento) aparece en el
+    comentario de la comprobación que falla por su culpa, con su excepción; no solo «¿ejecutaste su celda?»."""
+    name, path = "lab01_regresion_logistica", LABS["lab01_regresion_logistica"]
+    nb = notebooks.load(path)
+    first = next(iter(notebooks.exercise_cells(nb)))
+    nb = truncated_after_check(nb, first)
+    sol = next(i for i, c in enumerate(nb["cells"]) if notebooks.is_solution_cell(c))
+    nb["cells"][sol]["source"] = "raise ValueError('valor de prueba 4711')\n" + notebooks._source(nb["cells"][sol])
+    r = grade.grade_file(_write(tmp_path / f"{name}_error.ipynb", nb), LABS)
+    assert r.graded, r.status
+    assert r.scores[first] == 0
+    assert "ValueError: valor de prueba 4711" in r.feedback[first], r.feedback
+    assert "Antes de esta comprobación" in r.feedback[first]
+
+
+def test_earlier_error_only_names_cells_since_the_previous_check():
+    from grader.cli import _earlier_error
+
+    errores = {2: "NameError: name 'x' is not defined", 7: "ValueError: shapes (3,) and (4,) not aligned"}
+    assert "ValueError" in _earlier_error(errores, 5, 9)
+    assert _earlier_error(errores, 2, 5) == ""                       # la celda 2 es anterior a la comprobación previa
+    assert "NameError" in _earlier_error(errores, -1, 5)
+    assert _earlier_error(errores, 5, 9, "… shapes (3,) and (4,) not aligned …") == ""   # ya lo dice el comentario

@@ -653,7 +653,9 @@ def test_book_helpers_follow_the_convention():
     assert number(1234567.891, 2) == "1\u00a0234\u00a0567.89" and number(999) == "999"
     assert percent(0.1007, 2) == "10.07\u00a0%" and percent(0.98315, 1) == "98.3\u00a0%"
     assert mean_spread([0.80, 0.97, 0.96, 0.96, 0.91], 2) == "0.92 ± 0.07"
-    for texto in (number(61706), percent(0.5), mean_spread([0.1, 0.3], 1, as_percent=True)):
+    assert number(-1.26, 1) == "\u22121.3" and number(-1234) == "\u22121\u00a0234"   # signo menos tipográfico
+    assert number(-0.01, 1) == "0.0" and percent(-0.0001, 1) == "0.0\u00a0%"            # sin «−0.0»
+    for texto in (number(61706), number(-2.5, 1), percent(0.5), mean_spread([0.1, 0.3], 1, as_percent=True)):
         assert not normas.problemas_numeros_salida(texto), texto
 
 

@@ -21,6 +21,7 @@ import inspect
 
 
 NBSP = "\u00a0"  # espacio que no se corta: miles y «%»
+MINUS = "\u2212"  # signo menos tipográfico de los negativos
 
 
 def glue(name: str, value, display: bool = False) -> None:
@@ -68,6 +69,13 @@ def number(x, decimals: int = 0) -> str:
     '0.123'
     >>> number(1234.5, 1) == "1\u00a0234.5"
     True
+
+    Los negativos llevan el signo menos tipográfico (U+2212), como en las ecuaciones:
+
+    >>> number(-1.26, 1)
+    '−1.3'
+    >>> number(-0.01, 1)
+    '0.0'
     """
     try:
         x = float(x)
@@ -75,7 +83,10 @@ def number(x, decimals: int = 0) -> str:
         raise TypeError(f"`number` espera un número; llegó {x!r}.") from None
     if not isinstance(decimals, int) or decimals < 0:
         raise ValueError(f"`decimals` debe ser un entero ≥ 0; llegó {decimals!r}.")
-    return f"{x:,.{decimals}f}".replace(",", NBSP)
+    texto = f"{x:,.{decimals}f}".replace(",", NBSP)
+    if texto.startswith("-"):
+        texto = "0" + texto[2:] if not texto.strip("-0.") else MINUS + texto[1:]
+    return texto
 
 
 def percent(fraction, decimals: int = 1) -> str:
@@ -110,7 +121,7 @@ def mean_spread(values, decimals: int = 3, as_percent: bool = False) -> str:
     return f"{number(m, decimals)} ± {number(s, decimals)}"
 
 
-def offline_note(what: str, where: str = "en Colab, con una GPU", needs: str = "Internet") -> None:
+def offline_note(what: str, where: str = "en Colab con una GPU", needs: str = "Internet") -> None:
     """Muestra una nota (no una traza) cuando una celda necesita red o GPU y no las tiene.
 
     ``what`` dice qué hace la celda cuando puede ejecutarse; ``where``, dónde verlo;

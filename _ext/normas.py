@@ -48,6 +48,9 @@ REGIONALISMOS = [
     (r"\bordenador(?:es)?\b", "«computadora»"),
     (r"\bvale decir\b", "«es decir»"),
     (r"\bpasa de largo\b", "una frase gramatical («se pasa del fondo del valle»)"),
+    # Términos elegidos: el inglés solo una vez, entre paréntesis («transformador (*transformer*)»).
+    (r"\bpor difusión\b", "«por propagación» (*broadcasting*; «difusión» queda para los modelos de difusión)"),
+    (r"(?-i:(?<!\()(?<!\| )\*transformers?\*|(?<!\*)\btransformers\b)", "«transformador», «transformadores» (el término del glosario)"),
     # Voseo rioplatense: pronombre y formas verbales más frecuentes en un texto técnico.
     (r"\bvos\b", "«tú» o «usted» (sin voseo)"),
     (r"\b(?:tenés|podés|sabés|querés|hacés|decís|sos|fijate|mirá|probá|usá|calculá|escribí|elegí|poné|"
@@ -462,7 +465,8 @@ _RUTAS_GENERICAS = re.compile(r"(?<![\w.~])(?:/(?:work|root|home|tmp|Users|mnt|o
                               r"|[A-Za-z]:\\\\?[\w.\- ]+\\)")
 # Un error de red nunca es «el punto» de una celda: aunque lleve raises-exception, va offline_note.
 _ERROR_DE_RED_RE = re.compile(r"DatasetUnavailable|URLError|HTTPError|ConnectionError|gaierror|"
-                              r"sin conexión|conexión a Internet|no hay red|network is unreachable", re.IGNORECASE)
+                              r"sin conexión|conexión a Internet|no hay conexión|necesita Internet|no hay red|network is unreachable|"
+                              r"URL fetch failure|urlopen|name resolution|Name or service not known", re.IGNORECASE)
 # Tipos MIME cuyo texto se revisa (las figuras y los widgets no).
 _MIME_TEXTO = ("text/plain", "text/html", "text/markdown", "text/latex")
 

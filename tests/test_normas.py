@@ -353,6 +353,7 @@ def test_figure_check_catches_its_cases():
 @pytest.mark.parametrize("texto", [
     "una red chica", "pesos chicos", "la imagen se achica", "achicarla", "acá vemos", "leer de a un símbolo",
     "en coma flotante", "vos podés probarlo", "fijate en la curva", "Probá con otra semilla",
+    "los *transformers* de visión", "Atención y transformers", "se suma a cada fila por difusión", "cada bloque de un *transformer*",
 ])
 def test_register_check_catches(texto):
     assert normas.problemas_registro(texto), texto
@@ -361,6 +362,8 @@ def test_register_check_catches(texto):
 @pytest.mark.parametrize("texto", [
     "una red pequeña", "chicharrón", "chicle", "el gradiente se reduce", "aquí vemos", "símbolo a símbolo",
     "en punto flotante", "tú puedes probarlo", "se ve en la curva", "ves la curva",
+    "el transformador (*transformer*)", "los transformadores (*transformers*)", "el *Vision Transformer* (ViT)",
+    "| transformador | *transformer* |", "los modelos de difusión", "por propagación (*broadcasting*)",
 ])
 def test_register_check_allows(texto):
     assert not normas.problemas_registro(texto), texto
@@ -466,6 +469,11 @@ CASOS_MALOS = {
                                          "Total params: 61\u00a0706\n")])),
     "error": _nb(([], [_error()])),
     "error de red con raises-exception": _nb((["raises-exception"], [_error()])),
+    "error de red de los pesos de ImageNet": _nb((["raises-exception"], [_error(
+        "RuntimeError", "no hay conexión: VGG16(weights='imagenet') necesita Internet")])),
+    "error de descarga de Keras": _nb((["raises-exception"], [_error(
+        "Exception", "URL fetch failure on https://storage.googleapis.com/…: None -- [Errno -3] "
+                     "Temporary failure in name resolution")])),
     "traza impresa": _nb(([], [_flujo("Traceback (most recent call last):\n  File x\nValueError: y\n", "stderr")])),
     "entero sin agrupar": _nb(([], [_flujo("MNIST: 10000 imágenes de prueba\n")])),
     "entero con decimales sin agrupar": _nb(([], [_flujo("costo: 12345.6 M\n")])),

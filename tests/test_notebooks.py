@@ -118,3 +118,19 @@ def test_glossary_is_sorted():
     terms = [l for l in body if l and not l.startswith((" ", "```"))]
     key = [unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower() for t in terms]
     assert len(terms) > 20 and key == sorted(key), "ordena alfabéticamente las entradas de glosario.md"
+
+
+def test_scale_is_compared_with_the_names_pick_scale_returns():
+    """``pick_scale`` devuelve «CPU» o «GPU»: comparar con «cpu» deja las comprobaciones sin ejecutar nunca
+    (pasó en el capítulo 10: sus cuatro assert de la transferencia eran código muerto)."""
+    import re
+
+    from utils.device import pick_scale
+
+    assert pick_scale({}, {})["scale"] in ("CPU", "GPU")
+    patron = re.compile(r"""\[\s*["']scale["']\s*\]\s*(?:==|!=|in)\s*[\(\["']*\s*["'](?!CPU|GPU)[^"']*["']""")
+    malos = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in ALL
+             for c in notebooks.load(p)["cells"] if c["cell_type"] == "code"
+             for m in patron.finditer(notebooks._source(c))]
+    assert not malos, "comparaciones de escala que nunca se cumplen: " + "; ".join(malos)
+    assert patron.search('if ESCALA["scale"] == "cpu":') and not patron.search('if cfg["scale"] == "GPU":')

@@ -1,4 +1,4 @@
-"""Atención desde cero, en NumPy (capítulo «Atención y transformers» y laboratorio 8).
+"""Atención desde cero, en NumPy (capítulo «Atención y transformadores» y laboratorio 8).
 
 Convenciones, las mismas de Keras:
 

@@ -1,6 +1,6 @@
 """Fechas escritas en español, generadas sin conexión, y su forma ISO.
 
-Es la tarea del capítulo «Atención y transformers» y del laboratorio 8: leer una fecha escrita de
+Es la tarea del capítulo «Atención y transformadores» y del laboratorio 8: leer una fecha escrita de
 muchas maneras («3 de marzo de 2021», «03/03/21», «miércoles, 3 de marzo de
 2021», «3 mar. 2021»…) y escribirla como ``2021-03-03``. Todo sale de un
 generador con semilla: no hace falta Internet y cada semilla da los mismos

@@ -222,10 +222,16 @@ def umbrales_entrenados(codigo: str) -> list[tuple[int, float]]:
         arbol = ast.parse(normas._limpiar_magias(codigo))
     except SyntaxError:
         return []
+    # Un umbral guardado antes en una variable de la celda (``umbral = 0.88``) cuenta igual.
+    constantes = {n.targets[0].id: n.value for n in ast.walk(arbol)
+                  if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                  and isinstance(n.value, ast.Constant)}
     out = []
     for nodo in ast.walk(arbol):
         if isinstance(nodo, ast.Assert) and isinstance(nodo.test, ast.Compare) and len(nodo.test.ops) == 1:
             izq, op, der = nodo.test.left, nodo.test.ops[0], nodo.test.comparators[0]
+            if isinstance(der, ast.Name) and der.id in constantes:
+                der = constantes[der.id]
             if (isinstance(op, (ast.Gt, ast.GtE)) and isinstance(der, ast.Constant)
                     and isinstance(der.value, float) and 0 < der.value < 1
                     and _EXACTITUD_RE.search(ast.unparse(izq))):
@@ -277,6 +283,7 @@ def test_margin_check_catches_its_cases():
     codigo = "assert acc_test > 0.82"
     assert umbrales_entrenados(codigo) == [(1, 0.82)]
     assert not umbrales_entrenados("assert error_max < 1e-7") and not umbrales_entrenados("assert n > 0.5")
+    assert umbrales_entrenados("umbral_fm = 0.88\nassert exactitud_test >= umbral_fm, 'texto'") == [(2, 0.88)]
     sin = {"cell_type": "code", "metadata": {}}
     assert problemas_margen(sin, codigo)
     justo = {"cell_type": "code", "metadata": {"curso": {"margen": {"umbral": 0.82, "medidas": [0.80, 0.97, 0.96, 0.96, 0.91]}}}}

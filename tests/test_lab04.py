@@ -70,8 +70,7 @@ def test_each_wrong_answer_fails_its_own_check(exercise):
     assert res[exercise][0] == 0, f"la respuesta incorrecta de «{exercise}» pasó"
     # Solo pierde su ejercicio; conv2d usa zero_pad, y lado_e usa output_size (lo dice el mensaje).
     perdidos = {k for k, (p, _) in res.items() if p == 0}
-    permitidos = {exercise} | ({"conv2d"} if exercise == "zero_pad" else set()) \
-        | ({"parametros"} if exercise == "output_size" else set()) | ({"bordes"} if exercise == "conv2d_single" else set())
+    permitidos = {exercise} | ({"parametros"} if exercise == "output_size" else set()) | ({"bordes"} if exercise == "conv2d_single" else set())
     assert perdidos <= permitidos, perdidos
 
 
@@ -145,9 +144,29 @@ def test_alternative_styles_get_full_marks(codigo):
     assert total(res) == FULL, {k: m for k, (p, m) in res.items() if m}
 
 
-def test_conv2d_failing_because_of_zero_pad_points_at_exercise_1():
-    # El zero_pad típico que rellena también los canales: conv2d lanza un error de difusión.
+def test_a_broken_zero_pad_costs_only_its_own_points(capsys):
+    # El zero_pad típico que rellena también los canales: la conv2d oficial, que lo usa, lanza un error
+    # de propagación con él, pero con un zero_pad correcto (pieza sustituta) está bien y vale sus puntos.
     res = grade(namespace(replace={"zero_pad": "return np.pad(x, p)"}))
+    assert res["zero_pad"][0] == 0 and res["conv2d"][0] == 3, res["conv2d"][1]
+    assert "Tu zero_pad (ejercicio 1) todavía falla" in capsys.readouterr().out
+
+
+def test_conv2d_failing_with_a_broken_zero_pad_points_at_exercise_1():
+    # Si además conv2d está mal (aquí rellena solo abajo y a la derecha), el comentario nombra primero a
+    # zero_pad y el error real que lanzó.
+    conv_un_lado = """x_pad = zero_pad(x, padding)[padding:, padding:]
+f, n_f = w.shape[0], w.shape[3]
+d_h = (x_pad.shape[0] - f) // stride + 1
+d_w = (x_pad.shape[1] - f) // stride + 1
+z = np.zeros((d_h, d_w, n_f))
+for i in range(d_h):
+    for j in range(d_w):
+        ventana = x_pad[i * stride:i * stride + f, j * stride:j * stride + f, :]
+        for o in range(n_f):
+            z[i, j, o] = np.sum(ventana * w[:, :, :, o]) + b[o]
+return z"""
+    res = grade(namespace(replace={"zero_pad": "return np.pad(x, p)", "conv2d": conv_un_lado}))
     assert res["zero_pad"][0] == 0 and res["conv2d"][0] == 0
     msg = res["conv2d"][1]
     assert "zero_pad (ejercicio 1)" in msg and "arregla primero el ejercicio 1" in msg

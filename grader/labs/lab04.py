@@ -155,15 +155,31 @@ def _conv_inputs():
     return x, w, b, xt, wt, bt
 
 
+def _standin_zero_pad(x, p):
+    """Pieza sustituta: el zero_pad correcto (rellena alto y ancho, no los canales)."""
+    x = np.asarray(x)
+    return np.pad(x, ((p, p), (p, p)) + ((0, 0),) * (x.ndim - 2))
+
+
+def _conv_calls(call):
+    x, w, b, xt, wt, bt = _conv_inputs()
+    return {
+        "casos": [call("conv2d", x, w, b, stride=st, padding=p) for st, p, _, _ in _CONV_CASES],
+        "ej4": call("conv2d", _EJ4_IMG[:, :, None], _EJ4_KER[:, :, None, None], np.zeros(1), stride=2, padding=0),
+        "tf": call("conv2d", xt, wt, bt, stride=2, padding=1),
+    }
+
+
 @exercise(LAB, "conv2d", points=3)
 def conv2d_probe(s):
-    x, w, b, xt, wt, bt = _conv_inputs()
+    x, _, _, xt, _, _ = _conv_inputs()
     return {
         # La dependencia primero: el zero_pad del estudiante sobre los volúmenes que usa conv2d.
         "pad": [s.call("zero_pad", x, 1), s.call("zero_pad", xt, 1)],
-        "casos": [s.call("conv2d", x, w, b, stride=st, padding=p) for st, p, _, _ in _CONV_CASES],
-        "ej4": s.call("conv2d", _EJ4_IMG[:, :, None], _EJ4_KER[:, :, None, None], np.zeros(1), stride=2, padding=0),
-        "tf": s.call("conv2d", xt, wt, bt, stride=2, padding=1),
+        **_conv_calls(s.call),
+        # La misma conv2d con un zero_pad correcto en lugar del suyo: un error de zero_pad
+        # cuesta los puntos del ejercicio 1, no también los de conv2d.
+        "sustituta": _conv_calls(lambda name, *a, **k: s.call_with({"zero_pad": _standin_zero_pad}, name, *a, **k)),
     }
 
 
@@ -172,12 +188,26 @@ def conv2d_judge(d):
     from utils import checks as c
     from utils import conv as ref
 
-    x, w, b, xt, wt, bt = _conv_inputs()
+    x, _, _, xt, _, _ = _conv_inputs()
     pad_ok = all(not _failed(got) and np.shape(got) == (v.shape[0] + 2, v.shape[1] + 2, v.shape[2])
                  and np.allclose(got, ref.zero_pad(v, 1)) for got, v in zip(d["pad"], (x, xt)))
-    culpa_pad = ("" if pad_ok else
-                 " Tu zero_pad (ejercicio 1) no rellena bien una imagen con canales (por ejemplo, de forma (7, 6, 3) con "
-                 "p = 1 debe dar (9, 8, 3)), y conv2d la usa: arregla primero el ejercicio 1.")
+    if pad_ok:
+        return _judge_conv(d, "")
+    try:  # ¿está bien conv2d si se le da un zero_pad correcto?
+        _judge_conv(d["sustituta"], "")
+    except c.CheckFailed:
+        _judge_conv(d, " Tu zero_pad (ejercicio 1) no rellena bien una imagen con canales (por ejemplo, de forma "
+                       "(7, 6, 3) con p = 1 debe dar (9, 8, 3)), y conv2d la usa: arregla primero el ejercicio 1.")
+    print("Tu conv2d es correcta con un zero_pad correcto. Tu zero_pad (ejercicio 1) todavía falla: "
+          "arréglalo, porque conv2d lo usa.")
+
+
+def _judge_conv(d, culpa_pad):
+    """Compara los resultados de conv2d de ``d`` con utils.conv y TensorFlow; ``culpa_pad`` se suma a cada pista."""
+    from utils import checks as c
+    from utils import conv as ref
+
+    x, w, b, xt, wt, bt = _conv_inputs()
 
     def judged(got, que, hint):
         if _failed(got) and "__error__" in got and culpa_pad:

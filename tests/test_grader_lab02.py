@@ -139,3 +139,13 @@ ALTERNATIVE = {
 def test_alternative_correct_solution_gets_full_marks():
     scores, messages = _grade(_namespace(ALTERNATIVE))
     assert scores == POINTS, messages
+
+
+def test_threshold_has_a_margin_larger_than_the_seed_spread():
+    """Norma 8: la peor de 10 semillas de la solución oficial supera el umbral por más que la desviación."""
+    import numpy as np
+
+    from grader.labs import lab02
+
+    m = np.array(lab02.MEDIDAS)
+    assert len(m) >= 5 and m.min() > lab02.UMBRAL and m.min() - lab02.UMBRAL > m.std(ddof=1)

@@ -14,6 +14,12 @@ import numpy as np
 from grader.api import exercise, judge_dependencies, probe_dependencies
 
 LAB = "lab02"
+# Exactitud mínima del ejercicio 6 en las 38 flores de prueba. La solución oficial (n_1 = 8, α = 1,
+# 2 000 iteraciones) con las semillas 0–9 de init_params da 0.926 ± 0.011 (de 0.921 a 0.947, es
+# decir, 35 o 36 flores): el umbral queda 0.021 por debajo de la peor, más que la desviación
+# entre semillas (norma 8 de instructores.md). Una flor vale 0.026.
+UMBRAL = 0.90
+MEDIDAS = (0.921, 0.921, 0.921, 0.921, 0.947, 0.921, 0.947, 0.921, 0.921, 0.921)
 
 # Pistas que acompañan al error real del estudiante cuando su función lanza una excepción.
 HINTS = {
@@ -409,8 +415,8 @@ def _judge_trained(d):
     c.check_true(np.array_equal(y_pred, (salida[:, 0] >= 0.5).astype(int)),
                  "y_pred debe salir de tu red entrenada sobre X_test: 1 si la salida es ≥ 0.5 y 0 si no.")
     exactitud = float(np.mean(y_pred == yb))
-    c.check_true(exactitud >= 0.90,
-                 f"La exactitud en prueba es {exactitud:.3f}; se pide al menos 0.90. Mira la curva de costo: "
+    c.check_true(exactitud >= UMBRAL,
+                 f"La exactitud en prueba es {exactitud:.3f}; se pide al menos {UMBRAL:.2f}. Mira la curva de costo: "
                  "si sigue bajando, usa más iteraciones o una tasa mayor; prueba también con más neuronas ocultas.")
     return f"Exactitud en prueba: {exactitud:.3f}"
 

@@ -134,3 +134,15 @@ def test_scale_is_compared_with_the_names_pick_scale_returns():
              for m in patron.finditer(notebooks._source(c))]
     assert not malos, "comparaciones de escala que nunca se cumplen: " + "; ".join(malos)
     assert patron.search('if ESCALA["scale"] == "cpu":') and not patron.search('if cfg["scale"] == "GPU":')
+
+
+def test_student_copies_say_what_not_to_edit_and_the_grading_scale():
+    """Issue 19: el aviso de la versión del estudiante nombra las celdas que no se tocan (las de
+    comprobación, no todo el cuaderno) y dice que la calificación corre a escala de CPU."""
+    copias = sorted((ROOT / "labs" / notebooks.STUDENT_DIR).glob("lab*.ipynb"))
+    assert copias
+    for p in copias:
+        texto = "\n".join(notebooks._source(c) for c in notebooks.load(p)["cells"] if c["cell_type"] == "markdown")
+        assert "No modifiques las celdas de comprobación" in texto, p.name
+        assert "escala de una CPU" in texto, p.name
+        assert "no lo edites a mano" not in texto, p.name

@@ -237,6 +237,10 @@ def sandbox_env() -> dict:
     """Variables de entorno mínimas dentro del sandbox (sin las del docente: claves, tokens…)."""
     keep = ("PATH", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES", "TZ", "MNIST_IDX_DIR")
     env = {k: os.environ[k] for k in keep if k in os.environ}
+    if env.get("MNIST_IDX_DIR"):
+        # La ruta real: un enlace simbólico (p. ej. ../shared → /work/shared) apuntaría dentro del
+        # sandbox a una carpeta tapada, y MNIST no cargaría. La real se monta (_needed_paths).
+        env["MNIST_IDX_DIR"] = str(Path(env["MNIST_IDX_DIR"]).resolve())
     w = WORKDIR
     env.update({
         "PYTHONPATH": COURSE, "HOME": f"{w}/home", "TMPDIR": w, "MPLBACKEND": "Agg", "KERAS_HOME": f"{w}/keras",

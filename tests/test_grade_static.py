@@ -223,3 +223,17 @@ def test_ast_parse_goes_through_the_lock():
               if re.search(r"\bast\.parse\(|\bcompile\(.*exec", line)]
     assert not direct, f"ast.parse sin cerrojo en: {direct}"
 
+
+
+def test_mnist_through_a_symlink_reaches_the_sandbox(tmp_path, monkeypatch):
+    """La CI pasa MNIST_IDX_DIR por el enlace ../shared → /work/shared. Dentro del sandbox el
+    enlace apunta a una carpeta tapada: el entorno lleva la ruta real, que es la que se monta
+    (antes, el laboratorio 5 oficial sacaba 6 de 10 en la CI: sus celdas de datos fallaban)."""
+    real = tmp_path / "real" / "mnist-idx"
+    real.mkdir(parents=True)
+    enlace = tmp_path / "shared"
+    enlace.symlink_to(tmp_path / "real")
+    monkeypatch.setenv("MNIST_IDX_DIR", str(enlace / "mnist-idx"))
+    env = sandbox.sandbox_env()
+    assert env["MNIST_IDX_DIR"] == str(real.resolve())
+    assert Path(env["MNIST_IDX_DIR"]) in sandbox._needed_paths()
